@@ -1,0 +1,49 @@
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+NEWSMON := $(VENV)/bin/newsmon
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
+export PREFECT_LOGGING_LEVEL ?= WARNING
+export DO_NOT_TRACK ?= 1
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo run ingest serve sql test check lint types feeds-check clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
+
+setup: ## create .venv and install newsmon with its dev tools
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+
+demo: ## serve the bundled demo site on 127.0.0.1 and run the Prefect ingest flow into data/demo.duckdb
+	$(PY) -m flows.ingest --config config/demo --demo
+
+run: ## run the Prefect ingest flow against config/feeds.yaml into data/newsmon.duckdb
+	$(PY) -m flows.ingest --config config
+
+ingest: ## the same steps in-process, without Prefect (CONFIG=config/demo to use the demo site)
+	$(NEWSMON) ingest --config $(or $(CONFIG),config) $(if $(filter config/demo,$(CONFIG)),--demo,)
+
+feeds-check: ## poll each configured feed once and print a status table
+	$(NEWSMON) feeds check --config $(or $(CONFIG),config)
+
+sql: ## interactive DuckDB shell on the database (DB=data/demo.duckdb to pick another), fts preloaded
+	$(NEWSMON) sql $(if $(DB),--db $(DB),)
+
+test: ## run the whole test suite
+	$(PY) -m pytest
+
+lint: ## ruff
+	$(VENV)/bin/ruff check src flows tests demo
+
+types: ## mypy --strict on src/
+	$(VENV)/bin/mypy
+
+check: lint types test ## lint + types + tests
+
+clean: ## remove generated data (databases, archive, Prefect home)
+	rm -rf data/*.duckdb data/*.duckdb.wal data/archive .prefect

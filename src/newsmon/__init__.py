@@ -1,0 +1,1 @@
+"""newsmon: media monitoring for Dutch-language news."""

@@ -1,0 +1,139 @@
+"""The `newsmon` command line: thin wrappers over pipeline, store and extract."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from newsmon.config import Config, ConfigError, load_config
+from newsmon.demosite import DemoSite, DemoSiteError, serve_demo
+from newsmon.extract import FeedHints, extract_article, parse_datetime
+from newsmon.pipeline import format_summary, poll_feeds, run_ingest
+from newsmon.store import Store, StoreError, fts_extension_path
+
+app = typer.Typer(help="newsmon: monitor Dutch-language news feeds into DuckDB.", no_args_is_help=True)
+feeds_app = typer.Typer(help="Inspect the configured feeds.", no_args_is_help=True)
+app.add_typer(feeds_app, name="feeds")
+
+ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="configuration directory")]
+DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: db_path from settings)")]
+DemoOpt = Annotated[bool, typer.Option("--demo", help="serve the bundled demo site on loopback meanwhile")]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+def _load(config_dir: Path) -> Config:
+    try:
+        return load_config(config_dir)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
+@contextmanager
+def demo_site_for(config: Config, enabled: bool) -> Iterator[DemoSite | None]:
+    try:
+        with serve_demo(config, enabled) as site:
+            yield site
+    except DemoSiteError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def ingest(config_dir: ConfigOpt = Path("config"), db: DbOpt = None, demo: DemoOpt = False) -> None:
+    """Poll feeds, fetch new articles, extract and load them, in-process (no Prefect)."""
+    config = _load(config_dir)
+    db_path = db or config.settings.db_path
+    try:
+        with demo_site_for(config, demo), Store.open(db_path) as store:
+            summary = run_ingest(config, store, mode="inprocess")
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(format_summary(summary, str(db_path)))
+
+
+@app.command()
+def extract(
+    page: Annotated[str, typer.Argument(help="HTML file, or - for standard input")],
+    url: Annotated[str, typer.Option(help="the page's URL (for canonicalisation and URL dates)")],
+    feed_date: Annotated[str | None, typer.Option(help="publication date from a feed (ISO 8601)")] = None,
+) -> None:
+    """Extract one saved page and print the article as one JSON object."""
+    if page == "-":
+        html = sys.stdin.buffer.read()
+    else:
+        try:
+            html = Path(page).read_bytes()
+        except OSError as exc:
+            raise _fail(f"{page}: cannot read: {exc.strerror}") from None
+    hints = FeedHints(published_at=parse_datetime(feed_date)[0]) if feed_date else None
+    if feed_date and hints and hints.published_at is None:
+        raise _fail(f"--feed-date {feed_date!r}: not an ISO 8601 date")
+    article = extract_article(html, url, hints, datetime.now(UTC))
+    typer.echo(json.dumps(article.to_json(), ensure_ascii=False))
+
+
+@feeds_app.command("check")
+def feeds_check(config_dir: ConfigOpt = Path("config"), demo: DemoOpt = False) -> None:
+    """Poll each configured feed once and print status, items, newest item date and error."""
+    config = _load(config_dir)
+    with demo_site_for(config, demo):
+        polls = poll_feeds(config, {}, [f for f in config.feeds if f.enabled] or [])
+    typer.echo(f"{'feed':<34}{'status':<10}{'http':>5}{'items':>7}  {'newest item':<17}  error")
+    for p in polls:
+        newest = max((e.published_at for e in p.entries if e.published_at), default=None)
+        when = newest.strftime("%Y-%m-%d %H:%M") if newest else "-"
+        error = (p.error or p.warning or "").replace("\n", " ")
+        typer.echo(f"{p.feed_id:<34}{p.outcome:<10}{p.http_status or '-':>5}{len(p.entries):>7}  {when:<17}  {error}")
+    disabled = [f.id for f in config.feeds if not f.enabled]
+    if disabled:
+        typer.echo(f"disabled (not polled): {', '.join(disabled)}")
+
+
+@app.command()
+def sql(
+    config_dir: ConfigOpt = Path("config"),
+    db: DbOpt = None,
+    command: Annotated[str | None, typer.Option("--command", "-e", help="run one statement and exit")] = None,
+) -> None:
+    """Open the DuckDB shell on the database, with the full-text-search extension loaded."""
+    db_path = db or _load(config_dir).settings.db_path
+    if not Path(db_path).exists():
+        raise _fail(f"{db_path}: no database yet (run `make demo` or `make run` first)")
+    cli = Path(sys.executable).with_name("duckdb")
+    if not cli.exists():
+        raise _fail(f"duckdb CLI not found next to {sys.executable} (run `make setup`)")
+    args = [str(cli)]
+    ext = fts_extension_path()
+    if ext is not None:
+        args += ["-cmd", f"LOAD '{ext}';"]
+    args += ["-cmd", "SET TimeZone = 'Europe/Amsterdam';", str(db_path)]
+    if command:
+        args += ["-c", command]
+    sys.stdout.flush()
+    os.execv(str(cli), args)  # noqa: S606 - replaces this process with the interactive shell
+
+
+@app.command("demo-site")
+def demo_site(config_dir: ConfigOpt = Path("config/demo")) -> None:
+    """Serve the bundled demo news site on loopback until interrupted."""
+    config = _load(config_dir)
+    with demo_site_for(config, True) as site:
+        assert site is not None
+        typer.echo(f"demo site on {site.base_url}/ (Ctrl-C to stop)")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass

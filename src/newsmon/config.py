@@ -1,0 +1,205 @@
+"""Configuration: pydantic models for every file in config/, loaded and validated once.
+
+A configuration directory holds settings.yaml and feeds.yaml. Any key not in a model is an
+error, reported with the file, the dotted key and its line, so a typo never passes silently.
+Relative paths in settings resolve against the current working directory (the project root
+when run through the Makefile).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ConfigError(Exception):
+    """A configuration file is missing, malformed or holds a bad key or value."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HttpSettings(_Strict):
+    user_agent: str = Field(min_length=8)
+    connect_timeout_s: float = Field(default=10.0, gt=0)
+    read_timeout_s: float = Field(default=20.0, gt=0)
+    total_timeout_s: float = Field(default=60.0, gt=0, description="wall-clock limit for one response")
+    max_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="cap on decoded body size")
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    per_host_concurrency: int = Field(default=2, ge=1, le=16)
+    per_host_min_delay_s: float = Field(default=1.0, ge=0)
+    retries: int = Field(default=2, ge=0, le=10)
+    backoff_base_s: float = Field(default=1.0, ge=0)
+    max_retry_after_s: float = Field(default=120.0, ge=0, description="longer Retry-After: give up, poll later")
+    respect_robots: bool = True
+    allow_hosts: tuple[str, ...] = Field(
+        default=(), description="hosts or IPs fetched even though they are loopback/private"
+    )
+
+    @field_validator("user_agent")
+    @classmethod
+    def _ua_has_contact(cls, value: str) -> str:
+        if "@" not in value and "http" not in value:
+            raise ValueError("user_agent must carry a contact (an e-mail address or a URL)")
+        return value
+
+
+class IngestSettings(_Strict):
+    batch_size: int = Field(default=100, ge=1, le=1000, description="articles fetched+loaded per batch")
+    fetch_concurrency: int = Field(default=8, ge=1, le=64)
+    extract_workers: int = Field(default=2, ge=1, le=32)
+    max_future_days: float = Field(default=2.0, ge=0)
+    min_poll_interval_s: int = Field(default=300, ge=0)
+    max_poll_interval_s: int = Field(default=6 * 3600, ge=60)
+
+
+class DemoSettings(_Strict):
+    site_dir: Path = Path("demo/site")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8765, ge=1, le=65535)
+
+
+class Settings(_Strict):
+    db_path: Path = Path("data/newsmon.duckdb")
+    data_dir: Path = Path("data")
+    http: HttpSettings
+    ingest: IngestSettings = IngestSettings()
+    demo: DemoSettings | None = None
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+
+class Outlet(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str
+    country: Literal["NL", "BE", "other"] = "NL"
+    homepage: str | None = None
+
+
+class Feed(_Strict):
+    outlet: str
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    url: str
+    section: str | None = None
+    language: str = "nl"
+    enabled: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value
+
+    @property
+    def id(self) -> str:
+        return f"{self.outlet}/{self.name}"
+
+
+class FeedsFile(_Strict):
+    outlets: tuple[Outlet, ...]
+    feeds: tuple[Feed, ...]
+
+    @model_validator(mode="after")
+    def _references(self) -> FeedsFile:
+        known = {o.id for o in self.outlets}
+        for i, feed in enumerate(self.feeds):
+            if feed.outlet not in known:
+                raise ValueError(f"feeds.{i}.outlet: unknown outlet {feed.outlet!r} (known: {sorted(known)})")
+        ids = [f.id for f in self.feeds]
+        dupes = sorted({x for x in ids if ids.count(x) > 1})
+        if dupes:
+            raise ValueError(f"duplicate feed ids (outlet/name): {dupes}")
+        return self
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything one run needs, validated."""
+
+    directory: Path
+    settings: Settings
+    outlets: tuple[Outlet, ...]
+    feeds: tuple[Feed, ...]
+
+    def outlet(self, outlet_id: str) -> Outlet:
+        return next(o for o in self.outlets if o.id == outlet_id)
+
+
+def _key_line(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+    """Line (1-based) of the key at `loc` in a composed YAML tree, or of its nearest parent."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if k.value == part), None)
+            key = next((k for k, _ in node.value if k.value == part), None)
+            if key is None:
+                break
+            line, node = key.start_mark.line + 1, nxt
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    if not path.is_file():
+        raise ConfigError(f"{path}: file not found")
+    text = path.read_text(encoding="utf-8")
+    try:
+        return yaml.safe_load(text), yaml.compose(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+
+
+def _validate(model: type[M], path: Path) -> M:
+    data, tree = _read_yaml(path)
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            key = ".".join(str(p) for p in loc) or "(top level)"
+            line = _key_line(tree, loc)
+            where = f"{path}:{line}" if line else str(path)
+            reason = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            problems.append(f"{where}: {key}: {reason}")
+        raise ConfigError("invalid configuration\n  " + "\n  ".join(problems)) from None
+
+
+def load_config(directory: Path | str) -> Config:
+    """Load and validate settings.yaml and feeds.yaml from `directory`."""
+    directory = Path(directory)
+    settings = _validate(Settings, directory / "settings.yaml")
+    feeds = _validate(FeedsFile, directory / "feeds.yaml")
+    return Config(directory=directory, settings=settings, outlets=feeds.outlets, feeds=feeds.feeds)
+
+
+def is_allowed_private(host: str, allow_hosts: tuple[str, ...]) -> bool:
+    """True when `host` (a name or an IP literal) is explicitly allow-listed."""
+    host = host.strip("[]").lower()
+    for entry in allow_hosts:
+        allowed = entry.lower()
+        if host == allowed:
+            return True
+        try:
+            if ipaddress.ip_address(host) in ipaddress.ip_network(allowed, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False

@@ -1,0 +1,417 @@
+"""Plain, batch-sized steps of one ingest run, and the function that composes them.
+
+Each step is what one Prefect task calls (flows/ingest.py); `run_ingest` composes the same
+steps in-process for `newsmon ingest`, and the flow passes task-wrapped versions of them, so
+both paths run the same code. Nothing here imports prefect.
+
+    poll_feeds -> plan_fetches -> [fetch_and_extract -> load] per batch -> finish (feed state, run)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from newsmon.archive import Archive
+from newsmon.config import Config, Feed
+from newsmon.extract import Article, FeedHints, extract_article
+from newsmon.feeds import FeedEntry, FeedError, body_hash, parse_feed
+from newsmon.http import Conditional, FetchResult, PoliteClient, fetch_all
+from newsmon.store import (
+    ArticleRow,
+    FailureRow,
+    FeedState,
+    FeedStateRow,
+    LoadBatch,
+    PollRow,
+    SourceRow,
+    Store,
+    content_hash,
+)
+from newsmon.urls import article_id
+
+log = logging.getLogger("newsmon")
+T = TypeVar("T")
+MAX_FETCH_ATTEMPTS = 3  # a page that failed this often is left in fetch_failures for a person to look at
+_INLINE_EXTRACT_BELOW = 16  # smaller batches are extracted in-process: a worker pool costs ~1 s to start
+
+
+# --- polling ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedPoll:
+    """The outcome of polling one feed."""
+
+    feed_id: str
+    outlet_id: str
+    url: str
+    outcome: str  # ok | not_modified | unchanged | failed
+    http_status: int | None
+    entries: tuple[FeedEntry, ...]
+    skipped_items: int
+    error: str | None
+    warning: str | None
+    etag: str | None
+    last_modified: str | None
+    body_sha256: str | None
+    retry_after_s: float | None
+    polled_at: datetime
+    duration_ms: int
+
+
+def _poll_outcome(feed: Feed, state: FeedState, result: FetchResult) -> FeedPoll:
+    base: dict[str, Any] = {
+        "feed_id": feed.id, "outlet_id": feed.outlet, "url": feed.url, "http_status": result.status,
+        "etag": result.etag, "last_modified": result.last_modified, "retry_after_s": result.retry_after_s,
+        "polled_at": result.fetched_at, "duration_ms": int(result.elapsed_s * 1000),
+        "entries": (), "skipped_items": 0, "warning": None, "error": None, "body_sha256": None,
+    }
+    if not result.ok:
+        return FeedPoll(outcome="failed", **{**base, "error": result.error})
+    if result.not_modified:
+        return FeedPoll(outcome="not_modified", **base)
+    digest = body_hash(result.body)
+    base["body_sha256"] = digest
+    if digest == state.body_sha256:
+        return FeedPoll(outcome="unchanged", **base)
+    try:
+        parsed = parse_feed(result.body, result.final_url)
+    except FeedError as exc:
+        return FeedPoll(outcome="failed", **{**base, "body_sha256": None, "error": f"{exc}"})
+    base.update(entries=parsed.entries, skipped_items=parsed.skipped, warning=parsed.warning)
+    return FeedPoll(outcome="ok", **base)
+
+
+def poll_feeds(config: Config, states: dict[str, FeedState], feeds: Sequence[Feed] | None = None) -> list[FeedPoll]:
+    """Poll feeds concurrently (conditional GET + body hash). One broken feed never stops the others."""
+    feeds = [f for f in (feeds if feeds is not None else config.feeds) if f.enabled]
+
+    async def run() -> list[FeedPoll]:
+        async with PoliteClient(config.settings.http) as client:
+            conds = [
+                Conditional(states.get(f.id, FeedState()).etag, states.get(f.id, FeedState()).last_modified)
+                for f in feeds
+            ]
+            results = await fetch_all(
+                client, [f.url for f in feeds], conds,
+                concurrency=config.settings.ingest.fetch_concurrency, check_robots=False,
+            )
+        return [_poll_outcome(f, states.get(f.id, FeedState()), r) for f, r in zip(feeds, results, strict=True)]
+
+    return asyncio.run(run())
+
+
+# --- planning ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntrySource:
+    feed_id: str
+    entry: FeedEntry
+
+
+@dataclass(frozen=True)
+class FetchJob:
+    """One article page to fetch, with every feed entry that pointed at it."""
+
+    article_id: str
+    url: str  # the link to fetch (the first one seen; tracking parameters and all)
+    outlet_id: str
+    sources: tuple[EntrySource, ...]
+
+    @property
+    def hints(self) -> FeedHints:
+        entry = self.sources[0].entry
+        dated = next((s.entry.published_at for s in self.sources if s.entry.published_at), None)
+        return FeedHints(published_at=dated, title=entry.title or None, summary=entry.summary or None,
+                         author=entry.author)
+
+
+@dataclass
+class Plan:
+    jobs: list[FetchJob]
+    known_sources: list[EntrySource] = field(default_factory=list)  # entries of articles already stored
+    known_ids: set[str] = field(default_factory=set)
+
+
+def plan_fetches(polls: Sequence[FeedPoll], store: Store, retries: Sequence[FailureRow] = ()) -> Plan:
+    """Group feed entries by article id; split into new pages to fetch and known articles."""
+    grouped: dict[str, list[EntrySource]] = defaultdict(list)
+    outlet_of: dict[str, str] = {}
+    for poll in polls:
+        for entry in poll.entries:
+            aid = article_id(entry.canonical_url)
+            grouped[aid].append(EntrySource(poll.feed_id, entry))
+            outlet_of.setdefault(aid, poll.outlet_id)
+    for failure in retries:
+        if failure.article_id not in grouped:
+            entry = FeedEntry(failure.url, failure.url, failure.guid, failure.feed_title or "", "",
+                              failure.feed_published_at, None, ())
+            grouped[failure.article_id].append(EntrySource(failure.feed_id, entry))
+            outlet_of[failure.article_id] = failure.feed_id.split("/", 1)[0]
+    known = store.known_article_ids(list(grouped))
+    plan = Plan(jobs=[], known_ids=known)
+    for aid, sources in grouped.items():
+        if aid in known:
+            plan.known_sources.extend(sources)
+        else:
+            plan.jobs.append(FetchJob(aid, sources[0].entry.url, outlet_of[aid], tuple(sources)))
+    plan.jobs.sort(key=lambda j: j.article_id)
+    return plan
+
+
+# --- fetching and extraction --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """A fetched-and-extracted page, or the reason it could not be had."""
+
+    job: FetchJob
+    article: Article | None
+    raw_sha256: str | None
+    http_status: int | None
+    fetched_at: datetime
+    error: str | None
+
+
+def _extract_one(args: tuple[bytes, str, FeedHints, datetime, float]) -> Article | str:
+    body, url, hints, fetched_at, max_future = args
+    try:
+        return extract_article(body, url, hints, fetched_at, max_future)
+    except Exception as exc:
+        return f"extraction failed: {type(exc).__name__}: {exc}"
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # spawn, not fork: the caller may be a threaded Prefect worker.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutcome]:
+    """Fetch a batch of pages concurrently, archive the raw bytes, and extract them on all cores."""
+    archive = Archive(config.settings.archive_dir)
+
+    async def fetch() -> list[FetchResult]:
+        async with PoliteClient(config.settings.http) as client:
+            return await fetch_all(client, [j.url for j in jobs], concurrency=config.settings.ingest.fetch_concurrency)
+
+    results = asyncio.run(fetch())
+    outcomes: dict[int, PageOutcome] = {}
+    work: list[tuple[int, tuple[bytes, str, FeedHints, datetime, float], str]] = []
+    for i, (job, result) in enumerate(zip(jobs, results, strict=True)):
+        if not result.ok or result.not_modified:
+            outcomes[i] = PageOutcome(job, None, None, result.status, result.fetched_at,
+                                      result.error or "unexpected 304 for a page")
+            continue
+        sha = archive.put(result.body)
+        work.append((i, (result.body, result.final_url, job.hints, result.fetched_at,
+                         config.settings.ingest.max_future_days), sha))
+    workers = config.settings.ingest.extract_workers
+    if workers > 1 and len(work) >= _INLINE_EXTRACT_BELOW:
+        with _pool(workers) as pool:
+            extracted = list(pool.map(_extract_one, [w[1] for w in work], chunksize=8))
+    else:
+        extracted = [_extract_one(w[1]) for w in work]
+    for (i, args, sha), art in zip(work, extracted, strict=True):
+        job, result = jobs[i], results[i]
+        if isinstance(art, str):
+            outcomes[i] = PageOutcome(job, None, sha, result.status, args[3], f"{result.final_url}: {art}")
+        else:
+            outcomes[i] = PageOutcome(job, art, sha, result.status, args[3], None)
+    return [outcomes[i] for i in range(len(jobs))]
+
+
+# --- assembling rows ----------------------------------------------------------------------
+
+
+def _source_rows(sources: Sequence[EntrySource], seen_at: datetime) -> list[SourceRow]:
+    return [
+        SourceRow(article_id(s.entry.canonical_url), s.feed_id, s.entry.url, s.entry.guid, s.entry.title or None,
+                  s.entry.published_at, seen_at)
+        for s in sources
+    ]
+
+
+def batch_rows(outcomes: Sequence[PageOutcome], run_id: str) -> LoadBatch:
+    """Rows for one batch of pages: articles with their sources, or failures to retry later."""
+    batch = LoadBatch()
+    for out in outcomes:
+        job, art = out.job, out.article
+        if art is None:
+            first = job.sources[0]
+            batch.failures.append(
+                FailureRow(job.article_id, job.url, first.feed_id, first.entry.guid, first.entry.title or None,
+                           first.entry.published_at, out.fetched_at, out.http_status, out.error or "unknown", run_id)
+            )
+            continue
+        batch.articles.append(
+            ArticleRow(
+                id=job.article_id, url=job.url, canonical_url=job.sources[0].entry.canonical_url,
+                page_canonical_url=art.canonical_url, outlet_id=job.outlet_id, title=art.title, lead=art.lead,
+                author=art.author, section=art.section, published_at=art.published_at,
+                published_source=art.published_source, fetched_at=out.fetched_at, language=art.language,
+                body=art.body, word_count=art.word_count, content_sha256=content_hash(art.title, art.body),
+                raw_sha256=out.raw_sha256, http_status=out.http_status, status=art.status,
+                notes="; ".join(art.notes) or None, extractor_version=art.extractor_version, run_id=run_id,
+            )
+        )
+        batch.sources.extend(_source_rows(job.sources, out.fetched_at))
+    return batch
+
+
+def next_poll(config: Config, state: FeedState, poll: FeedPoll, new_items: int) -> tuple[datetime, int]:
+    """When to poll this feed again, and the interval used (seconds).
+
+    Success resets to the configured minimum interval; each consecutive failure doubles it up
+    to the maximum, and a Retry-After from the server is never undercut.
+    """
+    ingest = config.settings.ingest
+    lo, hi = ingest.min_poll_interval_s, ingest.max_poll_interval_s
+    if poll.outcome == "failed":
+        interval = min(hi, max(lo, 60) * 2 ** min(state.consecutive_failures, 16))
+        if poll.retry_after_s:
+            interval = max(interval, int(poll.retry_after_s))
+    else:
+        interval = lo if new_items or state.poll_interval_s is None else min(hi, state.poll_interval_s)
+    return poll.polled_at + timedelta(seconds=interval), int(interval)
+
+
+def final_rows(
+    config: Config, run_id: str, polls: Sequence[FeedPoll], states: dict[str, FeedState], plan: Plan
+) -> LoadBatch:
+    """Feed state, poll records and sources of already-known articles: loaded after all pages."""
+    new_per_feed: Counter[str] = Counter()
+    for job in plan.jobs:
+        for s in job.sources:
+            new_per_feed[s.feed_id] += 1
+    batch = LoadBatch()
+    now = datetime.now(UTC)
+    batch.sources = _source_rows(plan.known_sources, now)
+    for poll in polls:
+        state = states.get(poll.feed_id, FeedState())
+        new_items = new_per_feed[poll.feed_id]
+        when, interval = next_poll(config, state, poll, new_items)
+        batch.feed_states.append(
+            FeedStateRow(poll.feed_id, poll.polled_at, poll.outcome != "failed", poll.etag, poll.last_modified,
+                         poll.body_sha256, new_items > 0, poll.error, when, interval)
+        )
+        batch.polls.append(
+            PollRow(run_id, poll.feed_id, poll.polled_at, poll.http_status, poll.outcome, len(poll.entries),
+                    new_items, poll.skipped_items, poll.duration_ms, poll.warning, poll.error)
+        )
+    return batch
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+@dataclass
+class Steps:
+    """The steps a run calls; the Prefect flow swaps in task-wrapped versions."""
+
+    poll: Callable[[Config, dict[str, FeedState]], list[FeedPoll]] = poll_feeds
+    fetch_and_extract: Callable[[Config, Sequence[FetchJob]], list[PageOutcome]] = fetch_and_extract
+    load: Callable[[Store, LoadBatch], None] = Store.load_batch
+
+
+def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def summarise(
+    run_id: str, polls: Sequence[FeedPoll], plan: Plan, outcomes: Sequence[PageOutcome], seconds: float
+) -> dict[str, Any]:
+    by_outlet: dict[str, Counter[str]] = defaultdict(Counter)
+    statuses: Counter[str] = Counter()
+    for out in outcomes:
+        key = "new" if out.article else "failed"
+        by_outlet[out.job.outlet_id][key] += 1
+        if out.article:
+            statuses[out.article.status] += 1
+    for s in {src.entry.canonical_url: src for src in plan.known_sources}.values():
+        outlet = next(p.outlet_id for p in polls if p.feed_id == s.feed_id)
+        by_outlet[outlet]["skipped"] += 1
+    failures = [{"feed": p.feed_id, "url": p.url, "error": p.error} for p in polls if p.outcome == "failed"]
+    failures += [{"page": o.job.url, "error": o.error} for o in outcomes if o.article is None]
+    return {
+        "run_id": run_id,
+        "seconds": round(seconds, 2),
+        "feeds_polled": len(polls),
+        "feeds_failed": sum(p.outcome == "failed" for p in polls),
+        "feeds_unchanged": sum(p.outcome in {"unchanged", "not_modified"} for p in polls),
+        "entries": sum(len(p.entries) for p in polls),
+        "new_articles": sum(o.article is not None for o in outcomes),
+        "skipped": len(plan.known_ids),
+        "failed": sum(o.article is None for o in outcomes),
+        "statuses": dict(statuses),
+        "by_outlet": {k: dict(v) for k, v in sorted(by_outlet.items())},
+        "failures": failures,
+        "feed_warnings": [{"feed": p.feed_id, "warning": p.warning} for p in polls if p.warning],
+    }
+
+
+def run_ingest(config: Config, store: Store, *, mode: str = "inprocess", steps: Steps | None = None) -> dict[str, Any]:
+    """One ingest run: poll, fetch new pages in batches, load each batch in one transaction."""
+    steps = steps or Steps()
+    run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    started = time.monotonic()
+    store.sync_config(
+        [o.model_dump() for o in config.outlets],
+        [{**f.model_dump(), "id": f.id, "outlet_id": f.outlet} for f in config.feeds],
+    )
+    store.start_run(run_id, mode, str(config.directory))
+    outcomes: list[PageOutcome] = []
+    try:
+        states = store.feed_states()
+        polls = steps.poll(config, states)
+        plan = plan_fetches(polls, store, store.retryable_failures(MAX_FETCH_ATTEMPTS))
+        for chunk in chunks(plan.jobs, config.settings.ingest.batch_size):
+            batch_outcomes = steps.fetch_and_extract(config, chunk)
+            steps.load(store, batch_rows(batch_outcomes, run_id))
+            outcomes.extend(batch_outcomes)
+        steps.load(store, final_rows(config, run_id, polls, states, plan))
+        if any(o.article for o in outcomes):
+            store.rebuild_fts()
+    except BaseException as exc:
+        store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}"})
+        raise
+    summary = summarise(run_id, polls, plan, outcomes, time.monotonic() - started)
+    store.finish_run(run_id, "completed", summary)
+    return summary
+
+
+def format_summary(summary: dict[str, Any], db_path: str) -> str:
+    """A short plain-text report of one run, for the terminal and the Prefect artifact."""
+    lines = [
+        f"Run {summary['run_id']} -> {db_path} in {summary['seconds']} s",
+        f"feeds polled: {summary['feeds_polled']} (failed {summary['feeds_failed']}, "
+        f"unchanged {summary['feeds_unchanged']}); entries: {summary['entries']}",
+        f"new articles: {summary['new_articles']}  skipped (already stored): {summary['skipped']}  "
+        f"failed pages: {summary['failed']}",
+    ]
+    if summary["new_articles"] == 0:
+        lines.append("nothing new: 0 rows added")
+    if summary["statuses"]:
+        lines.append("new by status: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["statuses"].items())))
+    if summary["by_outlet"]:
+        lines.append(f"{'outlet':<16}{'new':>6}{'skipped':>9}{'failed':>8}")
+        for outlet, counts in summary["by_outlet"].items():
+            new, skipped, failed = (counts.get(k, 0) for k in ("new", "skipped", "failed"))
+            lines.append(f"{outlet:<16}{new:>6}{skipped:>9}{failed:>8}")
+    for failure in summary["failures"]:
+        what = failure.get("feed") or failure.get("page")
+        lines.append(f"FAILED {what}: {failure['error']}")
+    for warning in summary["feed_warnings"]:
+        lines.append(f"warning {warning['feed']}: {warning['warning']}")
+    return "\n".join(lines)

@@ -1,0 +1,416 @@
+"""DuckDB: connection, schema migrations from sql/, batch upserts, run records.
+
+Only this module touches DuckDB. One process writes at a time (DuckDB locks the file); a second
+writer waits up to `wait_s` and then fails with a message naming the holder. Every batch is
+loaded in one transaction from Arrow/pandas frames (never executemany), deduplicated first
+because duplicate keys inside one INSERT ... ON CONFLICT are not reliable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+_EXT_DIR_PARTS = ("duckdb_ext", "extensions", f"v{duckdb.__version__}", "linux_amd64")
+
+
+class StoreError(Exception):
+    """The database cannot be opened or written; the message says which file and why."""
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: str
+    url: str
+    canonical_url: str
+    page_canonical_url: str | None
+    outlet_id: str
+    title: str | None
+    lead: str | None
+    author: str | None
+    section: str | None
+    published_at: datetime | None
+    published_source: str
+    fetched_at: datetime
+    language: str | None
+    body: str
+    word_count: int
+    content_sha256: str
+    raw_sha256: str | None
+    http_status: int | None
+    status: str
+    notes: str | None
+    extractor_version: str
+    run_id: str
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    article_id: str
+    feed_id: str
+    entry_url: str
+    guid: str | None
+    feed_title: str | None
+    feed_published_at: datetime | None
+    seen_at: datetime
+
+
+@dataclass(frozen=True)
+class FailureRow:
+    article_id: str
+    url: str
+    feed_id: str
+    guid: str | None
+    feed_title: str | None
+    feed_published_at: datetime | None
+    at: datetime
+    http_status: int | None
+    error: str
+    run_id: str
+
+
+@dataclass(frozen=True)
+class FeedStateRow:
+    feed_id: str
+    polled_at: datetime
+    success: bool
+    etag: str | None
+    last_modified: str | None
+    body_sha256: str | None
+    had_new_items: bool
+    error: str | None
+    next_poll_at: datetime
+    poll_interval_s: int
+
+
+@dataclass(frozen=True)
+class PollRow:
+    run_id: str
+    feed_id: str
+    polled_at: datetime
+    http_status: int | None
+    outcome: str
+    items: int
+    new_items: int
+    skipped_items: int
+    duration_ms: int
+    warning: str | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the last poll left behind for the next one."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    body_sha256: str | None = None
+    consecutive_failures: int = 0
+    poll_interval_s: int | None = None
+    next_poll_at: datetime | None = None
+
+
+@dataclass
+class LoadBatch:
+    """Rows produced by one batch; loaded all together or not at all."""
+
+    articles: list[ArticleRow] = field(default_factory=list)
+    sources: list[SourceRow] = field(default_factory=list)
+    failures: list[FailureRow] = field(default_factory=list)
+    feed_states: list[FeedStateRow] = field(default_factory=list)
+    polls: list[PollRow] = field(default_factory=list)
+
+
+def content_hash(title: str | None, body: str) -> str:
+    return hashlib.sha256(f"{title or ''}\n{body}".encode()).hexdigest()
+
+
+def _frame(rows: Sequence[Any], row_type: type, key: tuple[str, ...]) -> pd.DataFrame:
+    names = [f.name for f in fields(row_type)]
+    frame = pd.DataFrame([asdict(r) for r in rows], columns=names)
+    # Duplicate keys inside one upsert are not reliable: keep the last row per key.
+    frame = frame.drop_duplicates(subset=list(key), keep="last")
+    for f in fields(row_type):
+        if "datetime" in str(f.type):
+            frame[f.name] = pd.to_datetime(frame[f.name], utc=True)
+    return frame
+
+
+def fts_extension_path() -> Path | None:
+    """The fts extension shipped by the duckdb-ext-fts package, if installed."""
+    import importlib.util  # noqa: PLC0415 - only needed when FTS is used
+
+    spec = importlib.util.find_spec("duckdb_ext")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))).joinpath(*_EXT_DIR_PARTS[1:], "fts.duckdb_extension")
+    return path if path.is_file() else None
+
+
+class Store:
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self.con = con
+        self.path = path
+
+    # --- opening and schema -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str, *, wait_s: float = 30.0, read_only: bool = False) -> Store:
+        """Open (creating) the database and apply pending migrations and views."""
+        path = Path(path)
+        if not read_only:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{path}: cannot create its directory: {exc.strerror}") from exc
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                con = duckdb.connect(str(path), read_only=read_only)
+                break
+            except duckdb.IOException as exc:
+                message = str(exc)
+                if "lock" in message.lower() and time.monotonic() < deadline:
+                    time.sleep(0.5)
+                    continue
+                holder = re.search(r"PID (\d+)", message)
+                who = f"process {holder.group(1)}" if holder else "another process"
+                if "lock" in message.lower():
+                    raise StoreError(
+                        f"{path}: in use by {who} (waited {wait_s:g} s); only one writer at a time"
+                    ) from exc
+                raise StoreError(f"{path}: cannot open: {message}") from exc
+        store = cls(con, path)
+        con.execute("SET TimeZone = 'UTC'")
+        if not read_only:
+            store.migrate()
+        return store
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def migrate(self, sql_dir: Path = SQL_DIR) -> list[str]:
+        """Apply schema files not yet recorded, then (re)create every view. Returns what was applied."""
+        schema_dir, views_dir = sql_dir / "schema", sql_dir / "views"
+        if not schema_dir.is_dir():
+            raise StoreError(f"schema directory {schema_dir} not found (is newsmon installed with -e?)")
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+        )
+        done = {row[0] for row in self.con.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = []
+        for file in sorted(schema_dir.glob("*.sql")):
+            if file.stem in done:
+                continue
+            text = file.read_text(encoding="utf-8")
+            with self.transaction():
+                self.con.execute(text)
+                self.con.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    [file.stem, hashlib.sha256(text.encode()).hexdigest(), datetime.now(UTC)],
+                )
+            applied.append(file.stem)
+        for file in sorted(views_dir.glob("*.sql")):
+            self.con.execute(file.read_text(encoding="utf-8"))
+        return applied
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # --- configuration ------------------------------------------------------------------
+
+    def sync_config(self, outlets: Sequence[dict[str, Any]], feeds: Sequence[dict[str, Any]]) -> None:
+        """Upsert outlets and feeds from config; poll state of existing feeds is kept."""
+        with self.transaction():
+            for o in outlets:
+                self.con.execute(
+                    "INSERT INTO outlets VALUES ($id, $name, $country, $homepage) ON CONFLICT (id) DO UPDATE SET "
+                    "name = excluded.name, country = excluded.country, homepage = excluded.homepage",
+                    o,
+                )
+            for f in feeds:
+                self.con.execute(
+                    "INSERT INTO feeds (id, outlet_id, name, url, section, language, enabled) "
+                    "VALUES ($id, $outlet_id, $name, $url, $section, $language, $enabled) "
+                    "ON CONFLICT (id) DO UPDATE SET outlet_id = excluded.outlet_id, name = excluded.name, "
+                    "url = excluded.url, section = excluded.section, language = excluded.language, "
+                    "enabled = excluded.enabled, "
+                    # a new URL starts a new history: forget validators of the old one
+                    "etag = CASE WHEN feeds.url = excluded.url THEN feeds.etag END, "
+                    "last_modified = CASE WHEN feeds.url = excluded.url THEN feeds.last_modified END, "
+                    "body_sha256 = CASE WHEN feeds.url = excluded.url THEN feeds.body_sha256 END",
+                    f,
+                )
+
+    def feed_states(self) -> dict[str, FeedState]:
+        rows = self.con.execute(
+            "SELECT id, etag, last_modified, body_sha256, consecutive_failures, poll_interval_s, next_poll_at "
+            "FROM feeds"
+        ).fetchall()
+        return {r[0]: FeedState(*r[1:]) for r in rows}
+
+    # --- reads used by the pipeline -----------------------------------------------------
+
+    def known_article_ids(self, ids: Sequence[str]) -> set[str]:
+        if not ids:
+            return set()
+        frame = pd.DataFrame({"id": list(dict.fromkeys(ids))})
+        self.con.register("wanted_ids", frame)
+        try:
+            rows = self.con.execute("SELECT a.id FROM articles a JOIN wanted_ids w USING (id)").fetchall()
+            return {r[0] for r in rows}
+        finally:
+            self.con.unregister("wanted_ids")
+
+    def retryable_failures(self, max_attempts: int) -> list[FailureRow]:
+        rows = self.con.execute(
+            "SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, last_failed_at, http_status, "
+            "error, last_run_id FROM fetch_failures f WHERE attempts < ? "
+            "AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = f.article_id) ORDER BY article_id",
+            [max_attempts],
+        ).fetchall()
+        return [FailureRow(*r) for r in rows]
+
+    def count(self, table: str) -> int:
+        if not re.fullmatch(r"[a-z_]+", table):
+            raise ValueError(f"not a table name: {table!r}")
+        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # type: ignore[index]
+
+    # --- runs ---------------------------------------------------------------------------
+
+    def start_run(self, run_id: str, mode: str, config_dir: str) -> None:
+        self.con.execute(
+            "INSERT INTO runs (id, mode, config_dir, started_at, status) VALUES (?, ?, ?, ?, 'running')",
+            [run_id, mode, config_dir, datetime.now(UTC)],
+        )
+
+    def finish_run(self, run_id: str, status: str, summary: dict[str, Any]) -> None:
+        self.con.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, feeds_polled = ?, feeds_failed = ?, new_articles = ?, "
+            "skipped = ?, failed = ?, summary = ? WHERE id = ?",
+            [
+                datetime.now(UTC), status, summary.get("feeds_polled"), summary.get("feeds_failed"),
+                summary.get("new_articles"), summary.get("skipped"), summary.get("failed"),
+                json.dumps(summary, default=str), run_id,
+            ],
+        )  # fmt: skip
+
+    # --- the batch load -----------------------------------------------------------------
+
+    def load_batch(self, batch: LoadBatch) -> None:
+        """Load everything in `batch` in ONE transaction (all or nothing); safe to repeat."""
+        frames = {
+            "b_articles": _frame(batch.articles, ArticleRow, ("id",)),
+            "b_sources": _frame(batch.sources, SourceRow, ("article_id", "feed_id")),
+            "b_failures": _frame(batch.failures, FailureRow, ("article_id",)),
+            "b_states": _frame(batch.feed_states, FeedStateRow, ("feed_id",)),
+            "b_polls": _frame(batch.polls, PollRow, ("run_id", "feed_id")),
+        }
+        for name, frame in frames.items():
+            self.con.register(name, frame)
+        try:
+            with self.transaction():
+                for statement in _LOAD_STATEMENTS:
+                    self.con.execute(statement)
+        finally:
+            for name in frames:
+                self.con.unregister(name)
+
+    def rebuild_fts(self) -> bool:
+        """(Re)build the BM25 index over title, lead and body with the Dutch stemmer."""
+        ext = fts_extension_path()
+        if ext is None:
+            return False
+        self.con.execute(f"LOAD '{ext}'")
+        self.con.execute(
+            "PRAGMA create_fts_index('articles', 'id', 'title', 'lead', 'body', "
+            "stemmer = 'dutch', stopwords = 'none', strip_accents = 1, lower = 1, overwrite = 1)"
+        )
+        return True
+
+
+_LOAD_STATEMENTS = (
+    # A new body (or a first one) becomes a new version; the old one stays in article_versions.
+    """
+    INSERT INTO article_versions
+    SELECT b.id, coalesce(a.version, 0) + 1, b.content_sha256, b.raw_sha256, b.fetched_at, b.title, b.body
+    FROM b_articles b LEFT JOIN articles a ON a.id = b.id
+    WHERE a.id IS NULL OR a.content_sha256 <> b.content_sha256
+    ON CONFLICT DO NOTHING
+    """,
+    """
+    INSERT INTO articles
+    SELECT id, url, canonical_url, page_canonical_url, outlet_id, title, lead, author, section, published_at,
+           published_source, fetched_at, language, body, word_count, content_sha256, raw_sha256, http_status,
+           status, notes, extractor_version, 1, run_id, run_id
+    FROM b_articles
+    ON CONFLICT (id) DO UPDATE SET
+        title = excluded.title, lead = excluded.lead, author = excluded.author, section = excluded.section,
+        published_at = coalesce(articles.published_at, excluded.published_at),
+        published_source = CASE WHEN articles.published_at IS NULL THEN excluded.published_source
+                                ELSE articles.published_source END,
+        fetched_at = excluded.fetched_at, language = excluded.language, body = excluded.body,
+        word_count = excluded.word_count, raw_sha256 = excluded.raw_sha256, http_status = excluded.http_status,
+        status = excluded.status, notes = excluded.notes, extractor_version = excluded.extractor_version,
+        version = CASE WHEN articles.content_sha256 <> excluded.content_sha256 THEN articles.version + 1
+                       ELSE articles.version END,
+        content_sha256 = excluded.content_sha256,
+        last_run_id = excluded.last_run_id
+    """,
+    """
+    INSERT INTO article_sources
+    SELECT article_id, feed_id, entry_url, guid, feed_title, feed_published_at, seen_at, seen_at FROM b_sources
+    ON CONFLICT (article_id, feed_id) DO UPDATE SET last_seen_at = excluded.last_seen_at
+    """,
+    "DELETE FROM fetch_failures WHERE article_id IN (SELECT id FROM b_articles)",
+    """
+    INSERT INTO fetch_failures
+    SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, 1, at, at, http_status, error, run_id
+    FROM b_failures
+    ON CONFLICT (article_id) DO UPDATE SET
+        attempts = fetch_failures.attempts + 1, last_failed_at = excluded.last_failed_at,
+        http_status = excluded.http_status, error = excluded.error, last_run_id = excluded.last_run_id
+    """,
+    """
+    UPDATE feeds SET
+        last_polled_at = s.polled_at,
+        last_success_at = CASE WHEN s.success THEN s.polled_at ELSE feeds.last_success_at END,
+        last_new_items_at = CASE WHEN s.had_new_items THEN s.polled_at ELSE feeds.last_new_items_at END,
+        etag = CASE WHEN s.success THEN coalesce(s.etag, feeds.etag) ELSE feeds.etag END,
+        last_modified = CASE WHEN s.success THEN coalesce(s.last_modified, feeds.last_modified)
+                             ELSE feeds.last_modified END,
+        body_sha256 = CASE WHEN s.success THEN coalesce(s.body_sha256, feeds.body_sha256) ELSE feeds.body_sha256 END,
+        consecutive_failures = CASE WHEN s.success THEN 0 ELSE feeds.consecutive_failures + 1 END,
+        last_error = s.error,
+        next_poll_at = s.next_poll_at,
+        poll_interval_s = s.poll_interval_s
+    FROM b_states s WHERE feeds.id = s.feed_id
+    """,
+    "INSERT INTO feed_polls SELECT * FROM b_polls ON CONFLICT DO NOTHING",
+)
