@@ -66,10 +66,7 @@ def strip_html(text: str) -> str:
 
 
 def _entry_date(entry: Any) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
-        if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+    # Day-first dates first: feedparser reads "25-04-2019 16:40" as 20 April 2025.
     raw = entry.get("published") or entry.get("updated") or ""
     match = _DUTCH_DATE.match(raw)
     if match:
@@ -79,6 +76,10 @@ def _entry_date(entry: Any) -> datetime | None:
         except ValueError:
             return None
         return local.astimezone(UTC)
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
     return None
 
 

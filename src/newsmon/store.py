@@ -75,7 +75,7 @@ class FailureRow:
     guid: str | None
     feed_title: str | None
     feed_published_at: datetime | None
-    at: datetime
+    failed_at: datetime
     http_status: int | None
     error: str
     run_id: str
@@ -391,7 +391,7 @@ _LOAD_STATEMENTS = (
     "DELETE FROM fetch_failures WHERE article_id IN (SELECT id FROM b_articles)",
     """
     INSERT INTO fetch_failures
-    SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, 1, at, at, http_status, error, run_id
+    SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, 1, failed_at, failed_at, http_status, error, run_id
     FROM b_failures
     ON CONFLICT (article_id) DO UPDATE SET
         attempts = fetch_failures.attempts + 1, last_failed_at = excluded.last_failed_at,

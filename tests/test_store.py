@@ -1,0 +1,132 @@
+"""The DuckDB store on real files: migrations, one-transaction batches, upserts, the writer lock."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from newsmon.store import ArticleRow, FailureRow, LoadBatch, SourceRow, Store, StoreError, content_hash
+
+T0 = datetime(2024, 6, 19, 10, 0, tzinfo=UTC)
+
+
+def article(aid: str = "a1", body: str = "Poetin en Kim tekenen een verdrag.", **kw: object) -> ArticleRow:
+    row = ArticleRow(
+        id=aid, url=f"https://x.example/{aid}", canonical_url=f"https://x.example/{aid}", page_canonical_url=None,
+        outlet_id="x", title="Titel", lead="Lead", author=None, section="buitenland", published_at=T0,
+        published_source="feed", fetched_at=T0, language="nl", body=body, word_count=len(body.split()),
+        content_sha256=content_hash("Titel", body), raw_sha256="ab" * 32, http_status=200, status="ok", notes=None,
+        extractor_version="test", run_id="r1",
+    )
+    return replace(row, **kw)  # type: ignore[arg-type]
+
+
+def source(aid: str, feed: str) -> SourceRow:
+    return SourceRow(aid, feed, f"https://x.example/{aid}?utm_source=rss", None, "Titel", T0, T0)
+
+
+def test_schema_applies_once_and_is_recorded(tmp_path: Path) -> None:
+    db = tmp_path / "t.duckdb"
+    with Store.open(db) as store:
+        assert store.migrate() == []  # second application inside the same open: nothing to do
+        versions = store.con.execute("SELECT version FROM schema_migrations").fetchall()
+        tables = {r[0] for r in store.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert versions == [("001_core",)]
+    assert {"articles", "article_sources", "feeds", "feed_polls", "runs", "v_feed_health", "v_articles_daily"} <= tables
+    with Store.open(db) as store:  # reopening re-creates views, applies nothing
+        assert store.migrate() == []
+
+
+def test_rerun_of_a_batch_never_duplicates(tmp_path: Path) -> None:
+    batch = LoadBatch(articles=[article("a1"), article("a2")], sources=[source("a1", "f/1"), source("a1", "f/2")])
+    with Store.open(tmp_path / "t.duckdb") as store:
+        store.load_batch(batch)
+        store.load_batch(batch)
+        assert store.count("articles") == 2
+        assert store.count("article_sources") == 2
+        assert store.count("article_versions") == 2
+
+
+def test_duplicate_keys_inside_one_batch_are_collapsed(tmp_path: Path) -> None:
+    batch = LoadBatch(articles=[article("a1", body="oud"), article("a1", body="nieuw")])
+    with Store.open(tmp_path / "t.duckdb") as store:
+        store.load_batch(batch)
+        assert store.con.execute("SELECT body FROM articles").fetchall() == [("nieuw",)]
+
+
+def test_changed_body_becomes_a_new_version_and_the_old_one_is_kept(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "t.duckdb") as store:
+        store.load_batch(LoadBatch(articles=[article("a1", body="Eerste versie van het stuk.")]))
+        store.load_batch(LoadBatch(articles=[article("a1", body="Bijgewerkte versie van het stuk.", run_id="r2")]))
+        assert store.con.execute("SELECT version, body, first_run_id, last_run_id FROM articles").fetchall() == [
+            (2, "Bijgewerkte versie van het stuk.", "r1", "r2")]
+        assert store.con.execute("SELECT version, body FROM article_versions ORDER BY version").fetchall() == [
+            (1, "Eerste versie van het stuk."), (2, "Bijgewerkte versie van het stuk.")]
+
+
+def test_a_failing_batch_leaves_nothing_behind(tmp_path: Path) -> None:
+    # fetch_failures.error is NOT NULL and is written after articles, versions and sources
+    bad = FailureRow("a9", "https://x.example/a9", "f/1", None, None, None, T0, None, None, "r1")  # type: ignore[arg-type]
+    with Store.open(tmp_path / "t.duckdb") as store:
+        with pytest.raises(duckdb.ConstraintException):
+            store.load_batch(LoadBatch(articles=[article("a1")], sources=[source("a1", "f/1")], failures=[bad]))
+        assert store.count("articles") == 0
+        assert store.count("article_sources") == 0
+        assert store.count("article_versions") == 0
+
+
+def test_failures_count_attempts_and_clear_when_the_page_arrives(tmp_path: Path) -> None:
+    fail = FailureRow("a1", "https://x.example/a1", "f/1", None, None, None, T0, 503, "HTTP 503", "r1")
+    with Store.open(tmp_path / "t.duckdb") as store:
+        store.load_batch(LoadBatch(failures=[fail]))
+        store.load_batch(LoadBatch(failures=[replace(fail, run_id="r2")]))
+        assert store.con.execute("SELECT attempts, last_run_id FROM fetch_failures").fetchall() == [(2, "r2")]
+        assert [f.article_id for f in store.retryable_failures(3)] == ["a1"]
+        assert store.retryable_failures(2) == []
+        store.load_batch(LoadBatch(articles=[article("a1")]))
+        assert store.count("fetch_failures") == 0
+
+
+def test_second_writer_is_refused_with_the_holders_pid(tmp_path: Path) -> None:
+    db = tmp_path / "t.duckdb"
+    Store.open(db).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('ready', flush=True); "
+         "time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreError, match=rf"in use by process {holder.pid} \(waited 1 s\); only one writer"):
+            Store.open(db, wait_s=1)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot create its directory"):
+        Store.open(blocker / "sub" / "t.duckdb")
+
+
+def test_fts_index_uses_the_dutch_stemmer(tmp_path: Path) -> None:
+    rows = [
+        article("a1", body="De Noord-Koreaanse militairen vochten in de regio Koersk."),
+        article("a2", body="Het kabinet presenteerde de begroting voor volgend jaar."),
+    ]
+    with Store.open(tmp_path / "t.duckdb") as store:
+        store.load_batch(LoadBatch(articles=rows))
+        assert store.rebuild_fts()
+        hits = store.con.execute(
+            "SELECT id, fts_main_articles.match_bm25(id, 'militair') AS score FROM articles "
+            "WHERE score IS NOT NULL ORDER BY score DESC"
+        ).fetchall()
+    assert [h[0] for h in hits] == ["a1"]  # 'militair' matches 'militairen' only through stemming
