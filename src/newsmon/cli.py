@@ -125,6 +125,21 @@ def sql(
     os.execv(str(cli), args)  # noqa: S606 - replaces this process with the interactive shell
 
 
+@app.command("check-db")
+def check_db(config_dir: ConfigOpt = Path("config"), db: DbOpt = None) -> None:
+    """Run the SQL checks in sql/checks/ (uniqueness, relationships, vocabularies) on the database."""
+    db_path = db or _load(config_dir).settings.db_path
+    try:
+        with Store.open(db_path) as store:
+            results = store.run_checks()
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    for name, rows in results.items():
+        typer.echo(f"{'ok  ' if not rows else 'FAIL'} {name}" + (f": {len(rows)} rows, e.g. {rows[0]}" if rows else ""))
+    if any(results.values()):
+        raise typer.Exit(1)
+
+
 @app.command("demo-site")
 def demo_site(config_dir: ConfigOpt = Path("config/demo")) -> None:
     """Serve the bundled demo news site on loopback until interrupted."""

@@ -43,7 +43,7 @@ _NON_ARTICLE_PATH = re.compile(
     r"video-overzicht|overzicht)(/|$)",
     re.IGNORECASE,
 )
-_URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)|[/-](20\d{2})(\d{2})(\d{2})(?:[/-_.]|$)")
+_URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)|[/-](20\d{2})(\d{2})(\d{2})(?:[-/_.]|$)")
 _PAYWALL_TEXT = re.compile(
     r"(alleen|exclusief|uitsluitend) voor (abonnees|leden)|log ?in om (verder )?te lezen|"
     r"lees (dit artikel )?verder met|word (nu )?abonnee om|dit is een plus-?artikel|premium[- ]artikel",
@@ -128,6 +128,18 @@ def _text(value: Any) -> str | None:
         cleaned = " ".join(value.split())
         return cleaned or None
     return None
+
+
+_BYLINE_PREFIX = re.compile(r"^(door|tekst|tekst en beeld|by|van onze (verslaggever|correspondent)(ster)?)\s*:?\s+", re.I)
+
+
+def clean_author(value: str | None) -> str | None:
+    """'Door Jan de Vries' -> 'Jan de Vries' (Dutch bylines carry 'Door'/'Tekst:' prefixes)."""
+    text = _text(value)
+    if not text:
+        return None
+    text = _BYLINE_PREFIX.sub("", text).strip(" ,;-|")
+    return text or None
 
 
 def _jsonld_objects(tree: Any) -> list[dict[str, Any]]:
@@ -328,7 +340,7 @@ def extract_article(
         title=title,
         lead=meta.lead or hints.summary or None,
         body=body,
-        author=meta.author or _text(getattr(doc, "author", None)) or hints.author,
+        author=clean_author(meta.author or getattr(doc, "author", None) or hints.author),
         section=meta.section or hints.section,
         published_at=published,
         published_source=source,

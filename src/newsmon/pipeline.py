@@ -368,7 +368,11 @@ def run_ingest(config: Config, store: Store, *, mode: str = "inprocess", steps: 
     started = time.monotonic()
     store.sync_config(
         [o.model_dump() for o in config.outlets],
-        [{**f.model_dump(), "id": f.id, "outlet_id": f.outlet} for f in config.feeds],
+        [
+            {"id": f.id, "outlet_id": f.outlet, "name": f.name, "url": f.url, "section": f.section,
+             "language": f.language, "enabled": f.enabled}
+            for f in config.feeds
+        ],
     )
     store.start_run(run_id, mode, str(config.directory))
     outcomes: list[PageOutcome] = []

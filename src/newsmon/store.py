@@ -342,6 +342,13 @@ class Store:
             for name in frames:
                 self.con.unregister(name)
 
+    def run_checks(self, sql_dir: Path = SQL_DIR) -> dict[str, list[tuple[Any, ...]]]:
+        """Run every sql/checks/*.sql; each returns offending rows (empty = pass)."""
+        return {
+            file.stem: self.con.execute(file.read_text(encoding="utf-8")).fetchall()
+            for file in sorted((sql_dir / "checks").glob("*.sql"))
+        }
+
     def rebuild_fts(self) -> bool:
         """(Re)build the BM25 index over title, lead and body with the Dutch stemmer."""
         ext = fts_extension_path()
