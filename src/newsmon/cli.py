@@ -27,6 +27,7 @@ app.add_typer(feeds_app, name="feeds")
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="configuration directory")]
 DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: db_path from settings)")]
 DemoOpt = Annotated[bool, typer.Option("--demo", help="serve the bundled demo site on loopback meanwhile")]
+WaitOpt = Annotated[float, typer.Option("--wait", help="seconds to wait for another writer to finish")]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -51,12 +52,14 @@ def demo_site_for(config: Config, enabled: bool) -> Iterator[DemoSite | None]:
 
 
 @app.command()
-def ingest(config_dir: ConfigOpt = Path("config"), db: DbOpt = None, demo: DemoOpt = False) -> None:
+def ingest(
+    config_dir: ConfigOpt = Path("config"), db: DbOpt = None, demo: DemoOpt = False, wait: WaitOpt = 30.0
+) -> None:
     """Poll feeds, fetch new articles, extract and load them, in-process (no Prefect)."""
     config = _load(config_dir)
     db_path = db or config.settings.db_path
     try:
-        with demo_site_for(config, demo), Store.open(db_path) as store:
+        with demo_site_for(config, demo), Store.open(db_path, wait_s=wait) as store:
             summary = run_ingest(config, store, mode="inprocess")
     except StoreError as exc:
         raise _fail(str(exc)) from None
@@ -126,11 +129,11 @@ def sql(
 
 
 @app.command("check-db")
-def check_db(config_dir: ConfigOpt = Path("config"), db: DbOpt = None) -> None:
+def check_db(config_dir: ConfigOpt = Path("config"), db: DbOpt = None, wait: WaitOpt = 30.0) -> None:
     """Run the SQL checks in sql/checks/ (uniqueness, relationships, vocabularies) on the database."""
     db_path = db or _load(config_dir).settings.db_path
     try:
-        with Store.open(db_path) as store:
+        with Store.open(db_path, wait_s=wait) as store:
             results = store.run_checks()
     except StoreError as exc:
         raise _fail(str(exc)) from None

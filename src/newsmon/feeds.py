@@ -92,15 +92,16 @@ def _refuse_xml_attacks(body: bytes) -> None:
         pass
 
 
-def parse_feed(body: bytes, base_url: str = "") -> ParsedFeed:
-    """Parse RSS/Atom bytes. Raises FeedError when the bytes are empty, unsafe or not a feed."""
+def parse_feed(body: bytes, base_url: str = "", content_type: str = "") -> ParsedFeed:
+    """Parse RSS/Atom bytes. Raises FeedError when the bytes are empty, unsafe or not a feed.
+
+    `content_type` is the HTTP header, when known: its charset takes part in decoding.
+    """
     if not body.strip():
         raise FeedError("empty body")
     _refuse_xml_attacks(body)
-    parsed = feedparser.parse(
-        body, response_headers={"content-location": base_url} if base_url else None,
-        sanitize_html=False, resolve_relative_uris=False,
-    )
+    headers = {"content-location": base_url, "content-type": content_type or "application/xml"}
+    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
     version = parsed.get("version") or ""
     if not version and not parsed.entries:
         head = body[:200].lstrip().lower()

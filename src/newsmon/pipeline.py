@@ -85,7 +85,7 @@ def _poll_outcome(feed: Feed, state: FeedState, result: FetchResult) -> FeedPoll
     if digest == state.body_sha256:
         return FeedPoll(outcome="unchanged", **base)
     try:
-        parsed = parse_feed(result.body, result.final_url)
+        parsed = parse_feed(result.body, result.final_url, result.content_type)
     except FeedError as exc:
         return FeedPoll(outcome="failed", **{**base, "body_sha256": None, "error": f"{exc}"})
     base.update(entries=parsed.entries, skipped_items=parsed.skipped, warning=parsed.warning)
