@@ -21,6 +21,7 @@ Usage (from the repository root)::
 from __future__ import annotations
 
 import argparse
+import difflib
 import hashlib
 import json
 import random
@@ -51,6 +52,7 @@ REQUIRED_KEYS = ("title", "published")
 LIVE_RE = re.compile(r"^(?P<label>(?P<h>\d{1,2})[.:](?P<m>\d{2})\s*uur\s*:)\s*(?P<text>.*)$", re.S)
 HEADING_RE = re.compile(r"^(?P<marks>#{1,6})\s+(?P<text>.+?)\s*#*$")
 LIST_MARK_RE = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
+TEASER_SEP_RE = re.compile(r"\s+[\u2014\u2013-]\s+")
 MD_LINK_RE = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<ref>[^)\s]+)\)\s*$")
 DUTCH_DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 DUTCH_MONTHS = (
@@ -97,12 +99,26 @@ class LiveUpdate:
 
 @dataclass
 class Teaser:
-    """One line of a dossier (``kind: index``) body, linked to another article of the outlet."""
+    """One line of a dossier (``kind: index``) body, linked to another article of the outlet.
+
+    ``text`` is the whole visible line; ``link_text`` (the part before a `` — `` or `` - ``
+    separator) becomes the link and ``rest`` (separator included) follows it as plain text.
+    """
 
     text: str
     ref: str
     heading: bool = False
     target: Article | None = None
+
+    @property
+    def link_text(self) -> str:
+        """The part of the line that is the link (the title)."""
+        return TEASER_SEP_RE.split(self.text, maxsplit=1)[0]
+
+    @property
+    def rest(self) -> str:
+        """The rest of the line after the title, separator included (may be empty)."""
+        return self.text[len(self.link_text) :]
 
 
 @dataclass(frozen=True)
@@ -174,6 +190,17 @@ class Article:
         if self.kind == "paywalled":
             return self.paragraphs[:1]
         return list(self.blocks)
+
+    @property
+    def teaser_groups(self) -> list[tuple[str, list[Teaser]]]:
+        """Dossier lines grouped under their ``##`` headings (first heading may be ``""``)."""
+        groups: list[tuple[str, list[Teaser]]] = []
+        for teaser in self.teasers:
+            if teaser.heading or not groups:
+                groups.append((teaser.text if teaser.heading else "", []))
+            if not teaser.heading:
+                groups[-1][1].append(teaser)
+        return groups
 
     @property
     def shown_text(self) -> str:
@@ -314,7 +341,7 @@ def ld_json(data: Any) -> Markup:
 
     text = json.dumps(clean(data), ensure_ascii=False, indent=2)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)  # noqa: S704 - escaped above
+    return Markup(text)
 
 
 def url_to_file(url_path: str) -> str:
@@ -373,9 +400,9 @@ def parse_teasers(body: str) -> list[Teaser]:
         if heading:
             teasers.append(Teaser(heading["text"], "", heading=True))
         elif line:
-            line = LIST_MARK_RE.sub("", line)
-            link = MD_LINK_RE.match(line)
-            text, ref = (link["text"], link["ref"]) if link else (line, "")
+            item = LIST_MARK_RE.sub("", line)
+            link = MD_LINK_RE.match(item)
+            text, ref = (link["text"], link["ref"]) if link else (item, "")
             teasers.append(Teaser(text.strip(), ref.strip()))
     return teasers
 
@@ -393,6 +420,8 @@ def parse_live(blocks: list[Block], day: datetime) -> tuple[list[Block], list[Li
         match = LIVE_RE.match(block.text) if block.kind == "p" else None
         if match:
             when = day.replace(hour=int(match["h"]) % 24, minute=int(match["m"]) % 60, second=0)
+            if updates and updates[-1].time - when > timedelta(hours=12):  # ran past midnight
+                when += timedelta(days=1)
             updates.append(LiveUpdate(when, match["label"], match["text"], block.text, ()))
         elif updates:
             last = updates[-1]
@@ -558,7 +587,7 @@ def pick_comments(article: Article, conf: dict[str, Any] | None) -> list[Comment
     """A stable pseudo-random choice of reader comments from the outlet's pool."""
     if not conf:
         return []
-    rng = random.Random(digest(f"comments|{article.outlet}|{article.stem}"))  # noqa: S311 - not crypto
+    rng = random.Random(digest(f"comments|{article.outlet}|{article.stem}"))
     low, high = conf["count"]
     chosen = rng.sample(conf["pool"], min(len(conf["pool"]), rng.randint(low, high)))
     comments: list[Comment] = []
@@ -570,19 +599,32 @@ def pick_comments(article: Article, conf: dict[str, Any] | None) -> list[Comment
 
 
 def resolve_teasers(article: Article, pool: list[Article]) -> None:
-    """Link each dossier line to the article it names, else to the next unused other article."""
+    """Link each dossier line to the article it names (reference, title or closest title).
+
+    Lines that match nothing link to the next other article not linked yet.
+    """
     others = [a for a in pool if a is not article and a.render_kind != "index"]
     by_ref = {key: a for a in others for key in (a.stem, a.slug, a.stem + ".md", a.title.casefold())}
     used: set[str] = set()
-    for teaser in article.teasers:
-        if teaser.heading:
-            continue
-        teaser.target = by_ref.get(teaser.ref) or by_ref.get(teaser.text.casefold())
-        if teaser.target is None:
-            spare = [a for a in others if a.stem not in used] or others
-            teaser.target = spare[0] if spare else None
+    for teaser in (t for t in article.teasers if not t.heading):
+        spare = [a for a in others if a.stem not in used] or others
+        teaser.target = (
+            by_ref.get(teaser.ref)
+            or by_ref.get(teaser.link_text.casefold())
+            or closest_title(teaser.link_text, spare)
+        )
+        if teaser.target is None and spare:
+            teaser.target = spare[0]
+            warn(f"{article.file}: no article titled {teaser.link_text!r}, linked to {spare[0].file}")
         if teaser.target is not None:
             used.add(teaser.target.stem)
+
+
+def closest_title(text: str, candidates: list[Article], cutoff: float = 0.6) -> Article | None:
+    """The candidate whose title is most similar to ``text`` (difflib ratio >= cutoff)."""
+    titles = {a.title.casefold(): a for a in candidates}
+    best = difflib.get_close_matches(text.casefold(), list(titles), n=1, cutoff=cutoff)
+    return titles[best[0]] if best else None
 
 
 # ------------------------------------------------------------------------ feeds
@@ -886,8 +928,8 @@ def check_feeds(site: SiteFiles, outlets: list[Outlet]) -> list[str]:
             if feed.format == "html":
                 continue
             try:
-                ET.fromstring(data.decode(encoding))  # noqa: S314 - our own output
-                ET.fromstring(data)  # noqa: S314 - as the declared encoding too
+                ET.fromstring(data.decode(encoding))
+                ET.fromstring(data)
             except (ET.ParseError, UnicodeDecodeError) as exc:
                 errors.append(f"{feed.path}: not well-formed: {exc}")
     return errors
