@@ -17,7 +17,7 @@ CLI = Path(sys.executable).with_name("newsmon")
 
 
 def newsmon(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(CLI), *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    return subprocess.run([str(CLI), *args], capture_output=True, text=True, cwd=cwd, timeout=300, check=False)
 
 
 def closed_port() -> int:

@@ -38,7 +38,8 @@ def test_unknown_key_names_file_key_and_line(tmp_path: Path) -> None:
 def test_bad_feed_url_is_reported_with_its_position(tmp_path: Path) -> None:
     cfg = copy_config(tmp_path)
     text = (cfg / "feeds.yaml").read_text()
-    (cfg / "feeds.yaml").write_text(text.replace("http://127.0.0.1:8765/westbode/feeds/alles.atom", "westbode alles"))
+    bad = text.replace("http://127.0.0.1:8765/westbode/feeds/alles.atom", "westbode alles")
+    (cfg / "feeds.yaml").write_text(bad)
     with pytest.raises(ConfigError, match=r"feeds.yaml:\d+: feeds.4.url: .*not an http\(s\) URL: 'westbode alles'"):
         load_config(cfg)
 
@@ -46,7 +47,8 @@ def test_bad_feed_url_is_reported_with_its_position(tmp_path: Path) -> None:
 def test_feed_with_unknown_outlet_is_an_error(tmp_path: Path) -> None:
     cfg = copy_config(tmp_path)
     text = (cfg / "feeds.yaml").read_text()
-    (cfg / "feeds.yaml").write_text(text.replace("{outlet: scheldepost, name: nieuws", "{outlet: schelde, name: nieuws"))
+    bad = text.replace("{outlet: scheldepost, name: nieuws", "{outlet: schelde, name: nieuws")
+    (cfg / "feeds.yaml").write_text(bad)
     with pytest.raises(ConfigError, match="unknown outlet 'schelde'"):
         load_config(cfg)
 
@@ -65,6 +67,7 @@ def test_bad_value_and_missing_file(tmp_path: Path) -> None:
 def test_user_agent_needs_a_contact(tmp_path: Path) -> None:
     cfg = copy_config(tmp_path)
     text = (cfg / "settings.yaml").read_text()
-    (cfg / "settings.yaml").write_text(text.replace('"newsmon/0.1 (demo run; +mailto:newsmon@example.org)"', "newsmon-bot"))
+    bad = text.replace('"newsmon/0.1 (demo run; +mailto:newsmon@example.org)"', "newsmon-bot")
+    (cfg / "settings.yaml").write_text(bad)
     with pytest.raises(ConfigError, match="user_agent must carry a contact"):
         load_config(cfg)

@@ -28,9 +28,12 @@ def snapshot(db: Path) -> dict[str, object]:
     with Store.open(db) as store:
         return {
             "articles": store.con.execute(
-                "SELECT id, outlet_id, title, status, published_at, word_count, content_sha256 FROM articles ORDER BY id"
+                "SELECT id, outlet_id, title, status, published_at, word_count, content_sha256 "
+                "FROM articles ORDER BY id"
             ).fetchall(),
-            "sources": store.con.execute("SELECT article_id, feed_id, entry_url FROM article_sources ORDER BY ALL").fetchall(),
+            "sources": store.con.execute(
+                "SELECT article_id, feed_id, entry_url FROM article_sources ORDER BY ALL"
+            ).fetchall(),
             "runs": store.con.execute("SELECT mode, status FROM runs").fetchall(),
         }
 

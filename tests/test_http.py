@@ -8,8 +8,15 @@ import time
 import pytest
 
 from newsmon.config import HttpSettings
-from newsmon.http import Conditional, FetchResult, PoliteClient, check_target, fetch_all, parse_retry_after
-from newsmon.http import FetchRefusedError
+from newsmon.http import (
+    Conditional,
+    FetchRefusedError,
+    FetchResult,
+    PoliteClient,
+    check_target,
+    fetch_all,
+    parse_retry_after,
+)
 from tests.loopback import LoopbackServer, Route
 
 
@@ -40,7 +47,7 @@ def test_plain_get_sends_user_agent_and_returns_body(server: LoopbackServer) -> 
     server.routes["/a"] = Route(200, b"hallo", {"Content-Type": "text/plain"})
     result = get(server.url("/a"))
     assert result.ok and result.body == b"hallo" and result.status == 200
-    ua = [h for p, h in server.hits if p == "/a"][0]["User-Agent"]
+    ua = next(h for p, h in server.hits if p == "/a")["User-Agent"]
     assert "mailto:test@example.org" in ua
 
 
@@ -148,7 +155,7 @@ def test_gzip_bomb_stops_at_the_cap(server: LoopbackServer) -> None:
 
 
 def test_gzip_is_decoded(server: LoopbackServer) -> None:
-    server.routes["/gz"] = Route(200, "Pyongyang en Moskou".encode() * 50, gzip=True)
+    server.routes["/gz"] = Route(200, b"Pyongyang en Moskou" * 50, gzip=True)
     result = get(server.url("/gz"))
     assert result.ok and result.body.startswith(b"Pyongyang en Moskou")
 

@@ -46,7 +46,7 @@ def test_every_demo_article_is_stored_once(ingested: dict[str, Any]) -> None:
 
 def test_second_run_adds_nothing_and_says_so(ingested: dict[str, Any]) -> None:
     second = ingested["second"]
-    assert second["new_articles"] == 0 and second["failed"] == 0 or second["failed"] == ingested["first"]["failed"]
+    assert (second["new_articles"] == 0 and second["failed"] == 0) or second["failed"] == ingested["first"]["failed"]
     assert ingested["counts2"] == ingested["counts1"]
     polls = rows(ingested["config"], "SELECT outcome, count(*) FROM feed_polls WHERE run_id = "
                  f"'{second['run_id']}' GROUP BY outcome")
@@ -101,7 +101,7 @@ def test_broken_feed_and_robots_page_are_recorded_not_fatal(ingested: dict[str, 
     health = dict(rows(config, "SELECT feed_id, health FROM v_feed_health"))
     assert health["nljournaal/oud"] == "failing"
     assert sum(h == "failing" for h in health.values()) == 1
-    disallowed = [u for u in manifest()["robots_disallowed"]]
+    disallowed = list(manifest()["robots_disallowed"])
     stored = rows(config, "SELECT url, error FROM fetch_failures")
     assert {with_base(u, ingested["base"]) for u in disallowed} <= {u for u, _ in stored}
     assert all("robots.txt" in e for _, e in stored)

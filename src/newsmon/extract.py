@@ -49,6 +49,10 @@ _PAYWALL_TEXT = re.compile(
     r"lees (dit artikel )?verder met|word (nu )?abonnee om|dit is een plus-?artikel|premium[- ]artikel",
     re.IGNORECASE,
 )
+_OWN_TEXT = (
+    "//body//text()[not(ancestor::a or ancestor::nav or ancestor::footer or ancestor::aside or ancestor::script"
+    " or ancestor::style or ancestor::noscript)]"
+)
 _PAYWALL_ATTR = re.compile(r"paywall|subscriber-only|premium-wall|piano-?(offer|container)", re.IGNORECASE)
 _MIN_WORDS = 25  # below this an extraction is "empty" (a caption, a cookie text)
 _TEASER_WORDS = 250  # a paywalled page shows at most about this much
@@ -120,7 +124,8 @@ class _PageMeta:
     free: bool | None = None
     og_type: str | None = None
     has_article_element: bool = False
-    paywall_marker: bool = False
+    paywall_attr: bool = False  # a class/id that names a paywall
+    paywall_text: bool = False  # paywall wording in the page's own text (links and menus excluded)
 
 
 def _text(value: Any) -> str | None:
@@ -130,7 +135,9 @@ def _text(value: Any) -> str | None:
     return None
 
 
-_BYLINE_PREFIX = re.compile(r"^(door|tekst|tekst en beeld|by|van onze (verslaggever|correspondent)(ster)?)\s*:?\s+", re.I)
+_BYLINE_PREFIX = re.compile(
+    r"^(door|tekst|tekst en beeld|by|van onze (verslaggever|correspondent)(ster)?)\s*:?\s+", re.IGNORECASE
+)
 
 
 def clean_author(value: str | None) -> str | None:
@@ -140,6 +147,23 @@ def clean_author(value: str | None) -> str | None:
         return None
     text = _BYLINE_PREFIX.sub("", text).strip(" ,;-|")
     return text or None
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def drop_repeated_head(body: str, *repeats: str | None) -> str:
+    """Remove leading body lines that only repeat the title or the lead.
+
+    Many sites put the headline and intro inside the article container, so the extractor
+    returns them as the first paragraphs; they are stored in their own columns already.
+    """
+    wanted = {_norm(r) for r in repeats if r}
+    lines = body.split("\n")
+    while lines and _norm(lines[0]) in wanted:
+        lines.pop(0)
+    return "\n".join(lines).strip()
 
 
 def _jsonld_objects(tree: Any) -> list[dict[str, Any]]:
@@ -215,7 +239,10 @@ def _read_meta_tags(tree: Any, meta: _PageMeta) -> None:
     meta.lang = lang[0].strip().lower() if lang else None
     meta.has_article_element = bool(tree.xpath("//article"))
     attrs = " ".join(tree.xpath("//@class | //@id"))
-    meta.paywall_marker = bool(_PAYWALL_ATTR.search(attrs))
+    meta.paywall_attr = bool(_PAYWALL_ATTR.search(attrs))
+    # Teasers for *other* premium stories sit in links and menus; only the page's own text counts.
+    own_text = " ".join(tree.xpath(_OWN_TEXT))
+    meta.paywall_text = bool(_PAYWALL_TEXT.search(own_text))
 
 
 def parse_datetime(value: str | None) -> tuple[datetime | None, str]:
@@ -277,17 +304,15 @@ def detect_language(text: str) -> str | None:
     return str(lang)
 
 
-def _classify(
-    meta: _PageMeta, url: str, words: int, language: str | None, raw_html: str
-) -> Status:
-    path = urlsplit(url).path
-    if meta.jsonld_types & _NON_ARTICLE_TYPES or _NON_ARTICLE_PATH.search(path):
+def _classify(meta: _PageMeta, url: str, words: int, language: str | None) -> Status:
+    article_typed = bool(meta.jsonld_types & (_ARTICLE_TYPES - {"liveblogposting"}))
+    if "liveblogposting" in meta.jsonld_types:
         return "not_article"
-    no_article_markup = not meta.jsonld_types & _ARTICLE_TYPES and not meta.has_article_element
-    if meta.og_type in {"website", "profile"} and no_article_markup:
+    if not article_typed and (meta.jsonld_types & _NON_ARTICLE_TYPES or _NON_ARTICLE_PATH.search(urlsplit(url).path)):
+        return "not_article"  # a URL like /dossier/ or /live/ is overruled by NewsArticle markup
+    if meta.og_type in {"website", "profile"} and not article_typed and not meta.has_article_element:
         return "not_article"
-    teaser = words < _TEASER_WORDS
-    if teaser and (meta.free is False or meta.paywall_marker or _PAYWALL_TEXT.search(raw_html)):
+    if words < _TEASER_WORDS and (meta.free is False or meta.paywall_text or (meta.paywall_attr and words < 150)):
         return "paywalled"
     if words < _MIN_WORDS:
         return "empty"
@@ -308,7 +333,6 @@ def extract_article(
     fetched_at = fetched_at or datetime.now(UTC)
     notes: list[str] = []
     meta = _PageMeta()
-    raw_html = html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html
     try:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError) as exc:
@@ -325,6 +349,9 @@ def extract_article(
         )  # fmt: skip
     body = (getattr(doc, "text", None) or "").strip()
     body = re.sub(r"\n{2,}", "\n", body)
+    title = meta.title or _text(getattr(doc, "title", None)) or hints.title
+    lead = meta.lead or hints.summary or None
+    body = drop_repeated_head(body, title, lead)
     words = len(body.split())
     language = detect_language(body) if words >= 20 else None
     if language is None and meta.lang:
@@ -333,12 +360,11 @@ def extract_article(
     canonical = canonical_url(urljoin(url, meta.canonical) if meta.canonical else url)
     if urlsplit(canonical).hostname != urlsplit(url).hostname:
         canonical = canonical_url(url)  # a canonical link to another site is not trusted for identity
-    title = meta.title or _text(getattr(doc, "title", None)) or hints.title
     return Article(
         url=url,
         canonical_url=canonical,
         title=title,
-        lead=meta.lead or hints.summary or None,
+        lead=lead,
         body=body,
         author=clean_author(meta.author or getattr(doc, "author", None) or hints.author),
         section=meta.section or hints.section,
@@ -346,6 +372,6 @@ def extract_article(
         published_source=source,
         language=language,
         word_count=words,
-        status=_classify(meta, url, words, language, raw_html),
+        status=_classify(meta, url, words, language),
         notes=tuple(notes),
     )

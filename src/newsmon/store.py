@@ -398,7 +398,8 @@ _LOAD_STATEMENTS = (
     "DELETE FROM fetch_failures WHERE article_id IN (SELECT id FROM b_articles)",
     """
     INSERT INTO fetch_failures
-    SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, 1, failed_at, failed_at, http_status, error, run_id
+    SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, 1, failed_at, failed_at, http_status,
+           error, run_id
     FROM b_failures
     ON CONFLICT (article_id) DO UPDATE SET
         attempts = fetch_failures.attempts + 1, last_failed_at = excluded.last_failed_at,
