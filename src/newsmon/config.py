@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
@@ -203,3 +204,69 @@ def is_allowed_private(host: str, allow_hosts: tuple[str, ...]) -> bool:
         except ValueError:
             continue
     return False
+
+
+# --- config/entities.yaml: the gazetteer ----------------------------------------------------
+
+
+class RoleDef(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str
+    phrases: tuple[str, ...] = Field(min_length=1)
+
+
+class RoleSpell(_Strict):
+    role: str
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+
+    def holds_on(self, day: date) -> bool:
+        return (self.from_ is None or self.from_ <= day) and (self.to is None or day < self.to)
+
+
+class EntityDef(_Strict):
+    id: str = Field(pattern=r"^(Q\d+|nm:[a-z0-9][a-z0-9_.-]*)$")
+    type: Literal["person", "country", "place", "organisation", "other"]
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    name_nl: str
+    name_en: str | None = None
+    names: tuple[str, ...] = ()
+    surnames: tuple[str, ...] = ()
+    adjectives: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    metonym_for: str | None = None
+    roles: tuple[RoleSpell, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+class GazetteerFile(_Strict):
+    version: str
+    roles: tuple[RoleDef, ...] = ()
+    entities: tuple[EntityDef, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self) -> GazetteerFile:
+        ids = [e.id for e in self.entities]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate entity ids: {dupes}")
+        known, roles = set(ids), {r.id for r in self.roles}
+        for i, ent in enumerate(self.entities):
+            if ent.metonym_for and ent.metonym_for not in known:
+                raise ValueError(f"entities.{i} ({ent.id}): metonym_for {ent.metonym_for!r} is not an entity id")
+            for spell in ent.roles:
+                if spell.role not in roles:
+                    raise ValueError(f"entities.{i} ({ent.id}): unknown role {spell.role!r}")
+        owner: dict[str, str] = {}
+        for ent in self.entities:
+            for name in ent.names:
+                if owner.setdefault(name, ent.id) != ent.id:
+                    raise ValueError(
+                        f"name {name!r} belongs to both {owner[name]} and {ent.id}: put it in surnames instead"
+                    )
+        return self
+
+
+def load_gazetteer(path: Path | str) -> GazetteerFile:
+    """Load and validate config/entities.yaml."""
+    return _validate(GazetteerFile, Path(path))

@@ -1,0 +1,247 @@
+"""Entity mentions: a Dutch gazetteer matched on word boundaries, linked to stable ids.
+
+What a mention can be (its `kind`):
+  name       a full name or unambiguous form ("Kim Jong-un", "Poetin", "Pyongyang" as a place)
+  surname    an ambiguous short form ("Kim", "Choe"): linked only to the entity of that surname
+             most recently named in full in the same article, otherwise kept unlinked
+  role       a role phrase ("Russische president") resolved with the publication date;
+             dropped when the holder's name follows directly (apposition)
+  adjective  "Russische", "Noord-Koreaanse" (of a country or place)
+  demonym    "Russen", "Noord-Koreanen"
+  metonym    a capital or institution standing for a government ("Moskou reageerde", "het
+             Kremlin ontkent"); `refers_to` then holds the government's (country's) id
+Genitives ("Poetins", "Sjojgoe's") are generated from every name. Unknown capitalised names
+(not in the gazetteer, not at a sentence start) are kept as unlinked mentions with source
+'candidate', so the gazetteer can grow from what the news actually says.
+
+Matching is one Aho-Corasick pass (ahocorasick-rs, leftmost-longest), case-sensitive as Dutch
+news writes names; acronyms therefore match only in capitals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import ahocorasick_rs
+
+from newsmon.config import EntityDef, GazetteerFile, load_gazetteer
+from newsmon.text import Sentence, SentenceIndex, is_word_boundary, split_sentences
+
+RULES_VERSION = "1"
+DEFAULT_GAZETTEER = Path(__file__).resolve().parents[2] / "config" / "entities.yaml"
+
+# A place after one of these is a place ("in Moskou"); elsewhere it stands for the government.
+_LOCATIVE = frozenset(
+    "in naar uit bij rond nabij vanuit via te richting buiten boven langs door over vanaf tot "
+    "om aan onder tegenover voorbij".split()
+)
+_PARTICLES = r"(?:van|de|der|den|ter|ten|von|al|bin|ibn|el|le|la|du|da|dos)"
+_CAPITALISED = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w'’-]*[\w](?:\s+(?:{_PARTICLES}\s+)*[A-ZÀ-ÖØ-Þ][\w'’-]*[\w])*")
+_NOT_NAMES = frozenset(
+    "De Het Een In Op Aan Bij Met Voor Na Van Uit Over Onder Naar Door Als Dat Die Dit Deze Er Ook Maar En Of "
+    "Hij Zij Ze Wij We Ik Je U Het Zo Nu Toen Wel Niet Geen Volgens Tijdens Sinds Na Om Tot Wat Wie Waar Hoe "
+    "Waarom Toch Dan Daar Hier Al Nog Eind Begin Half Midden Even Inmiddels Intussen Ondertussen Bovendien "
+    "LIVE Update Lees Bekijk Foto Video ANP AP Reuters AFP Belga".split()
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity_id: str | None  # None: recognised as a name but not linked
+    surface: str
+    start: int
+    end: int
+    field: str  # title | lead | body
+    sentence: int  # index of the sentence within its field
+    kind: str  # name | surname | role | adjective | demonym | metonym
+    source: str  # gazetteer | candidate
+    refers_to: str | None = None  # for metonyms: the government it stands for
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    target: str  # an entity id, or a role id for role phrases
+    kind: str
+
+
+class Gazetteer:
+    """The compiled matcher for one gazetteer file."""
+
+    def __init__(self, data: GazetteerFile) -> None:
+        self.data = data
+        self.version = f"{data.version}+rules-{RULES_VERSION}"
+        self.entities: dict[str, EntityDef] = {e.id: e for e in data.entities}
+        self.role_holders: dict[str, list[EntityDef]] = defaultdict(list)
+        for ent in data.entities:
+            for spell in ent.roles:
+                self.role_holders[spell.role].append(ent)
+        table: dict[str, list[_Pattern]] = defaultdict(list)
+        for ent in data.entities:
+            for name in ent.names:
+                for form in _with_genitives(name):
+                    table[form].append(_Pattern(ent.id, "name"))
+            for surname in ent.surnames:
+                for form in _with_genitives(surname):
+                    table[form].append(_Pattern(ent.id, "surname"))
+            for adjective in ent.adjectives:
+                table[adjective].append(_Pattern(ent.id, "adjective"))
+            for demonym in ent.demonyms:
+                table[demonym].append(_Pattern(ent.id, "demonym"))
+        for role in data.roles:
+            for phrase in role.phrases:
+                table[phrase].append(_Pattern(role.id, "role"))
+        self._strings = list(table)
+        self._patterns = [table[s] for s in self._strings]
+        self._matcher = ahocorasick_rs.AhoCorasick(self._strings, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+
+    @classmethod
+    def load(cls, path: Path | str = DEFAULT_GAZETTEER) -> Gazetteer:
+        return _load_cached(str(Path(path).resolve()), Path(path).stat().st_mtime_ns)
+
+    def holder(self, role_id: str, day: date) -> EntityDef | None:
+        holders = [e for e in self.role_holders[role_id] if any(s.role == role_id and s.holds_on(day) for s in e.roles)]
+        return holders[0] if len(holders) == 1 else None
+
+    def find(self, body: str, published: date, title: str | None = None, lead: str | None = None) -> list[Mention]:
+        """All mentions in title, lead and body (offsets are per field), linked where the rules allow."""
+        state = _Coreference()
+        found: list[Mention] = []
+        for field, text in (("title", title), ("lead", lead), ("body", body)):
+            if text:
+                found.extend(self._find_in(text, field, published, state))
+        return found
+
+    def _find_in(self, text: str, field: str, published: date, state: _Coreference) -> list[Mention]:
+        sentences = split_sentences(text)
+        index = SentenceIndex(sentences)
+        raw: list[Mention] = []
+        for pattern_index, start, end in self._matcher.find_matches_as_indexes(text):
+            if not is_word_boundary(text, start, end):
+                continue
+            sentence = index.at(start)
+            mention = self._resolve(text, start, end, self._patterns[pattern_index], published, state, field,
+                                    sentence.index if sentence else 0)  # fmt: skip
+            if mention is not None:
+                raw.append(mention)
+        kept = _drop_appositive_roles(text, raw)
+        kept.extend(_candidates(text, sentences, raw, field))
+        kept.sort(key=lambda m: (m.start, m.end))
+        return kept
+
+    def _resolve(
+        self, text: str, start: int, end: int, patterns: list[_Pattern], published: date, state: _Coreference,
+        field: str, sentence: int,
+    ) -> Mention | None:  # fmt: skip
+        surface = text[start:end]
+        first = patterns[0]
+        if first.kind == "role":
+            holder = self.holder(first.target, published)
+            if holder is not None:
+                state.introduce(holder)
+            return Mention(holder.id if holder else None, surface, start, end, field, sentence, "role", "gazetteer")
+        if first.kind == "surname":
+            if _followed_by_other_name(text, end):
+                return None  # someone else's first name: the candidate pass keeps the whole name
+            entity_id = state.resolve_surname([p.target for p in patterns if p.kind == "surname"])
+            return Mention(entity_id, surface, start, end, field, sentence, "surname", "gazetteer")
+        entity = self.entities[first.target]
+        if first.kind == "name":
+            state.introduce(entity)
+            if entity.metonym_for and not _after_locative(text, start):
+                return Mention(entity.id, surface, start, end, field, sentence, "metonym", "gazetteer",
+                               entity.metonym_for)  # fmt: skip
+        return Mention(entity.id, surface, start, end, field, sentence, first.kind, "gazetteer")
+
+    def describe(self, entity_id: str) -> dict[str, Any]:
+        ent = self.entities[entity_id]
+        return {"name": ent.name_nl, "type": ent.type}
+
+
+@cache
+def _load_cached(path: str, _mtime: int) -> Gazetteer:
+    return Gazetteer(load_gazetteer(path))
+
+
+class _Coreference:
+    """Which entity each surname points at, as the article goes on."""
+
+    def __init__(self) -> None:
+        self._last_seen: dict[str, int] = {}
+        self._clock = 0
+
+    def introduce(self, entity: EntityDef) -> None:
+        self._clock += 1
+        self._last_seen[entity.id] = self._clock
+
+    def resolve_surname(self, candidates: list[str]) -> str | None:
+        seen = [(self._last_seen[c], c) for c in candidates if c in self._last_seen]
+        return max(seen)[1] if seen else None
+
+
+def _with_genitives(name: str) -> list[str]:
+    forms = [name]
+    if name[-1].isalpha() and name[-1].lower() not in "sxz":
+        forms += [name + "s", name + "'s", name + "’s"]
+    return forms
+
+
+def _previous_word(text: str, start: int) -> str:
+    words = text[max(0, start - 40) : start].split()
+    return words[-1].lower().strip("(\"'„“") if words else ""
+
+
+def _after_locative(text: str, start: int) -> bool:
+    return _previous_word(text, start) in _LOCATIVE
+
+
+def _followed_by_other_name(text: str, end: int) -> bool:
+    """'Kim Clijsters', 'Moon Ji-ho': a capitalised word right after a surname makes it someone else's name."""
+    rest = text[end : end + 40]
+    return bool(re.match(r" [A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]", rest))
+
+
+def _drop_appositive_roles(text: str, mentions: list[Mention]) -> list[Mention]:
+    """'de Russische president Poetin': keep the name, drop the role that introduces it."""
+    kept = []
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (
+            m.kind == "role"
+            and nxt is not None
+            and nxt.kind in {"name", "surname", "metonym"}
+            and nxt.entity_id == m.entity_id
+            and text[m.end : nxt.start].strip(" ,") == ""
+        ):
+            continue
+        kept.append(m)
+    return kept
+
+
+def _candidates(text: str, sentences: list[Sentence], known: list[Mention], field: str) -> list[Mention]:
+    """Capitalised spans the gazetteer does not know, not at a sentence start: names to review."""
+    taken = [(m.start, m.end) for m in known]
+    found = []
+    for sentence in sentences:
+        for match in _CAPITALISED.finditer(sentence.text):
+            tokens = match.group().split()
+            offset = match.start()
+            while tokens and tokens[0] in _NOT_NAMES:  # "De", "Volgens", ... before a name
+                offset = sentence.text.index(tokens[1], offset + len(tokens[0])) if len(tokens) > 1 else offset
+                tokens = tokens[1:]
+            at_sentence_start = sentence.text[:offset].strip(" \"'„“‘(-–") == ""
+            if not tokens or (at_sentence_start and len(tokens) == 1):
+                continue  # the first word of a sentence is capitalised anyway
+            if all(t in _NOT_NAMES or (t.isupper() and len(t) <= 2) for t in tokens):
+                continue
+            start = sentence.start + offset
+            end = sentence.start + match.end()  # only leading words were dropped
+            if any(s < end and start < e for s, e in taken):
+                continue
+            found.append(Mention(None, text[start:end], start, end, field, sentence.index, "name", "candidate"))
+    return found

@@ -1,0 +1,77 @@
+"""Sentence splitting and small text helpers shared by the enrichers.
+
+Offsets are character offsets into the article body as stored, so a mention's start/end can
+be used directly with substring() in SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+# Abbreviations after which a full stop does not end a Dutch sentence.
+_ABBREVIATIONS = frozenset(
+    {
+        "dhr", "mevr", "mr", "dr", "drs", "ir", "ing", "prof", "st", "nr", "bijv", "bv", "o.a", "m.n", "ca",
+        "i.p.v", "d.w.z", "t.o.v", "m.b.t", "e.d", "enz", "jl", "a.s", "vs", "resp", "evt", "incl", "excl",
+        "gen", "lt", "kol", "kap", "mln", "mld", "blz", "art", "jhr", "zgn", "etc", "vgl", "pag",
+    }
+)  # fmt: skip
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)]*\s+|\n+")
+_NEXT_STARTS_SENTENCE = re.compile(r"[\"'„“‘«(]*[A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜĲ]")
+WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split Dutch news text into sentences with offsets (paragraph breaks always split)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        if "\n" not in match.group():
+            before = text[start : match.start()].split()
+            last = before[-1].lower().rstrip(".") if before else ""
+            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                continue  # "dhr. Jansen", "J. de Vries"
+            if not _NEXT_STARTS_SENTENCE.match(text, end):
+                continue
+        if text[start : match.start()].strip():
+            spans.append((start, match.end()))
+        start = end
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    sentences = []
+    for i, (s, e) in enumerate(spans):
+        chunk = text[s:e]
+        lead = len(chunk) - len(chunk.lstrip())
+        body = chunk.strip()
+        sentences.append(Sentence(i, s + lead, s + lead + len(body), body))
+    return sentences
+
+
+class SentenceIndex:
+    """Which sentence an offset falls in."""
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        self.sentences = sentences
+        self._starts = [s.start for s in sentences]
+
+    def at(self, offset: int) -> Sentence | None:
+        i = bisect_right(self._starts, offset) - 1
+        return self.sentences[i] if i >= 0 else None
+
+
+def is_word_boundary(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] is not glued to letters, digits or a hyphen on either side."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before in "-_") and not (after.isalnum() or after in "-_")
