@@ -14,10 +14,11 @@ from typing import Annotated
 
 import typer
 
+from newsmon.analysis import Resources, analyse, analysis_json
 from newsmon.config import Config, ConfigError, load_config
 from newsmon.demosite import DemoSite, DemoSiteError, serve_demo
 from newsmon.extract import FeedHints, extract_article, parse_datetime
-from newsmon.pipeline import format_summary, poll_feeds, run_ingest
+from newsmon.pipeline import format_summary, poll_feeds, reanalyse, run_ingest
 from newsmon.store import Store, StoreError, fts_extension_path
 
 app = typer.Typer(help="newsmon: monitor Dutch-language news feeds into DuckDB.", no_args_is_help=True)
@@ -87,6 +88,34 @@ def extract(
     typer.echo(json.dumps(article.to_json(), ensure_ascii=False))
 
 
+@app.command()
+def analyze(
+    text_file: Annotated[str, typer.Argument(help="plain-text article body, or - for standard input")],
+    date: Annotated[str, typer.Option("--date", help="publication date, YYYY-MM-DD")],
+    title: Annotated[str | None, typer.Option(help="the headline, analysed before the body")] = None,
+    lead: Annotated[str | None, typer.Option(help="the lead/intro, analysed before the body")] = None,
+    gazetteer: Annotated[Path | None, typer.Option(help="entities.yaml to use")] = None,
+) -> None:
+    """Analyse one text: print JSON with the entities it mentions (offsets into the body)."""
+    try:
+        published = datetime.strptime(date, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar date, no time
+    except ValueError:
+        raise _fail(f"--date {date!r}: expected YYYY-MM-DD") from None
+    if text_file == "-":
+        body = sys.stdin.read()
+    else:
+        try:
+            body = Path(text_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _fail(f"{text_file}: cannot read as UTF-8 text: {exc}") from None
+    resources = Resources(gazetteer=gazetteer) if gazetteer else Resources()
+    try:
+        result = analyse(body, published, title, lead, resources)
+    except (ConfigError, FileNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(json.dumps(analysis_json(result, resources), ensure_ascii=False))
+
+
 @feeds_app.command("check")
 def feeds_check(config_dir: ConfigOpt = Path("config"), demo: DemoOpt = False) -> None:
     """Poll each configured feed once and print status, items, newest item date and error."""
@@ -126,6 +155,30 @@ def sql(
         args += ["-c", command]
     sys.stdout.flush()
     os.execv(str(cli), args)  # noqa: S606 - replaces this process with the interactive shell
+
+
+@app.command()
+def reprocess(
+    config_dir: ConfigOpt = Path("config"),
+    db: DbOpt = None,
+    what: Annotated[str, typer.Option(help="what to rebuild: entities")] = "entities",
+    since: Annotated[str | None, typer.Option(help="only articles published on or after YYYY-MM-DD")] = None,
+    wait: WaitOpt = 30.0,
+) -> None:
+    """Rebuild derived rows (entity mentions) of stored articles with the current rules; no network."""
+    if what != "entities":
+        raise _fail(f"--what {what!r}: only 'entities' can be rebuilt so far")
+    config = _load(config_dir)
+    try:
+        since_day = datetime.strptime(since, "%Y-%m-%d").date() if since else None  # noqa: DTZ007
+    except ValueError:
+        raise _fail(f"--since {since!r}: expected YYYY-MM-DD") from None
+    try:
+        with Store.open(db or config.settings.db_path, wait_s=wait) as store:
+            counts = reanalyse(config, store, since_day)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"re-analysed {counts['articles']} articles: {counts['mentions']} entity mentions")
 
 
 @app.command("check-db")

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick_rs
+import pandas as pd
 
 from newsmon.config import EntityDef, GazetteerFile, load_gazetteer
 from newsmon.text import Sentence, SentenceIndex, is_word_boundary, split_sentences
@@ -161,6 +162,25 @@ class Gazetteer:
     def describe(self, entity_id: str) -> dict[str, Any]:
         ent = self.entities[entity_id]
         return {"name": ent.name_nl, "type": ent.type}
+
+    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(entities, entity_aliases) rows for the database."""
+        entities = pd.DataFrame([
+            {"id": e.id, "type": e.type, "country": e.country, "name_nl": e.name_nl, "name_en": e.name_en,
+             "metonym_for": e.metonym_for, "tags": list(e.tags), "gazetteer_version": self.version}
+            for e in self.data.entities
+        ])  # fmt: skip
+        phrases = {r.id: r.phrases for r in self.data.roles}
+        aliases: list[dict[str, Any]] = []
+        for e in self.data.entities:
+            for kind, values in (("name", e.names), ("surname", e.surnames), ("adjective", e.adjectives),
+                                 ("demonym", e.demonyms)):  # fmt: skip
+                aliases += [{"entity_id": e.id, "alias": v, "kind": kind, "valid_from": None, "valid_to": None}
+                            for v in values]  # fmt: skip
+            for spell in e.roles:
+                aliases += [{"entity_id": e.id, "alias": p, "kind": "role", "valid_from": spell.from_,
+                             "valid_to": spell.to} for p in phrases[spell.role]]  # fmt: skip
+        return entities, pd.DataFrame(aliases, columns=["entity_id", "alias", "kind", "valid_from", "valid_to"])
 
 
 @cache

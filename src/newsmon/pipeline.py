@@ -18,9 +18,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
+from newsmon.analysis import ANALYSED_STATUSES, Analysis, Resources, analyse, resources_for
 from newsmon.archive import Archive
 from newsmon.config import Config, Feed
 from newsmon.extract import Article, FeedHints, extract_article
@@ -32,6 +34,7 @@ from newsmon.store import (
     FeedState,
     FeedStateRow,
     LoadBatch,
+    MentionRow,
     PollRow,
     SourceRow,
     Store,
@@ -40,6 +43,7 @@ from newsmon.store import (
 from newsmon.urls import article_id
 
 log = logging.getLogger("newsmon")
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 T = TypeVar("T")
 MAX_FETCH_ATTEMPTS = 3  # a page that failed this often is left in fetch_failures for a person to look at
 _INLINE_EXTRACT_BELOW = 16  # smaller batches are extracted in-process: a worker pool costs ~1 s to start
@@ -183,14 +187,34 @@ class PageOutcome:
     http_status: int | None
     fetched_at: datetime
     error: str | None
+    analysis: Analysis | None = None
 
 
-def _extract_one(args: tuple[bytes, str, FeedHints, datetime, float]) -> Article | str:
-    body, url, hints, fetched_at, max_future = args
+@dataclass(frozen=True)
+class _Work:
+    """One page for a worker process: extract it, then analyse the text."""
+
+    html: bytes
+    url: str
+    hints: FeedHints
+    fetched_at: datetime
+    max_future_days: float
+    resources: Resources
+
+
+def _extract_one(work: _Work) -> tuple[Article, Analysis | None] | str:
     try:
-        return extract_article(body, url, hints, fetched_at, max_future)
+        article = extract_article(work.html, work.url, work.hints, work.fetched_at, work.max_future_days)
     except Exception as exc:
         return f"extraction failed: {type(exc).__name__}: {exc}"
+    return article, analyse_article(article, work.resources)
+
+
+def analyse_article(article: Article, resources: Resources) -> Analysis | None:
+    if article.status not in ANALYSED_STATUSES:
+        return None
+    published = (article.published_at or datetime.now(UTC)).astimezone(AMSTERDAM).date()
+    return analyse(article.body, published, article.title, article.lead, resources)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -208,27 +232,29 @@ def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutc
 
     results = asyncio.run(fetch())
     outcomes: dict[int, PageOutcome] = {}
-    work: list[tuple[int, tuple[bytes, str, FeedHints, datetime, float], str]] = []
+    work: list[tuple[int, _Work, str]] = []
+    resources = resources_for(config)
     for i, (job, result) in enumerate(zip(jobs, results, strict=True)):
         if not result.ok or result.not_modified:
             outcomes[i] = PageOutcome(job, None, None, result.status, result.fetched_at,
                                       result.error or "unexpected 304 for a page")
             continue
         sha = archive.put(result.body)
-        work.append((i, (result.body, result.final_url, job.hints, result.fetched_at,
-                         config.settings.ingest.max_future_days), sha))
+        item = _Work(result.body, result.final_url, job.hints, result.fetched_at,
+                     config.settings.ingest.max_future_days, resources)
+        work.append((i, item, sha))
     workers = config.settings.ingest.extract_workers
     if workers > 1 and len(work) >= _INLINE_EXTRACT_BELOW:
         with _pool(workers) as pool:
             extracted = list(pool.map(_extract_one, [w[1] for w in work], chunksize=8))
     else:
         extracted = [_extract_one(w[1]) for w in work]
-    for (i, args, sha), art in zip(work, extracted, strict=True):
+    for (i, item, sha), done in zip(work, extracted, strict=True):
         job, result = jobs[i], results[i]
-        if isinstance(art, str):
-            outcomes[i] = PageOutcome(job, None, sha, result.status, args[3], f"{result.final_url}: {art}")
+        if isinstance(done, str):
+            outcomes[i] = PageOutcome(job, None, sha, result.status, item.fetched_at, f"{item.url}: {done}")
         else:
-            outcomes[i] = PageOutcome(job, art, sha, result.status, args[3], None)
+            outcomes[i] = PageOutcome(job, done[0], sha, result.status, item.fetched_at, None, done[1])
     return [outcomes[i] for i in range(len(jobs))]
 
 
@@ -267,7 +293,19 @@ def batch_rows(outcomes: Sequence[PageOutcome], run_id: str) -> LoadBatch:
             )
         )
         batch.sources.extend(_source_rows(job.sources, out.fetched_at))
+        batch.enriched_ids.append(job.article_id)
+        batch.mentions.extend(mention_rows(job.article_id, out.analysis))
     return batch
+
+
+def mention_rows(aid: str, analysis: Analysis | None) -> list[MentionRow]:
+    if analysis is None:
+        return []
+    return [
+        MentionRow(aid, m.field, m.start, m.end, m.entity_id, m.surface, m.sentence, m.kind, m.source, m.refers_to,
+                   analysis.gazetteer_version)
+        for m in analysis.mentions
+    ]
 
 
 def next_poll(config: Config, state: FeedState, poll: FeedPoll, new_items: int) -> tuple[datetime, int]:
@@ -374,6 +412,8 @@ def run_ingest(config: Config, store: Store, *, mode: str = "inprocess", steps: 
             for f in config.feeds
         ],
     )
+    gazetteer = resources_for(config).load_gazetteer()
+    store.sync_gazetteer(gazetteer.version, *gazetteer.frames())
     store.start_run(run_id, mode, str(config.directory))
     outcomes: list[PageOutcome] = []
     try:
@@ -419,3 +459,40 @@ def format_summary(summary: dict[str, Any], db_path: str) -> str:
     for warning in summary["feed_warnings"]:
         lines.append(f"warning {warning['feed']}: {warning['warning']}")
     return "\n".join(lines)
+
+
+# --- re-deriving from stored text -----------------------------------------------------------
+
+
+def _analyse_stored(args: tuple[str, str | None, str | None, str, date, Resources]) -> tuple[str, Analysis]:
+    aid, title, lead, body, published, resources = args
+    return aid, analyse(body, published, title, lead, resources)
+
+
+def reanalyse(config: Config, store: Store, since: date | None = None, batch_size: int = 500) -> dict[str, int]:
+    """Rebuild entity mentions of stored articles with the current gazetteer, one transaction per batch.
+
+    Works from the stored text, without network access; an interrupted run leaves whole batches
+    done and can simply be run again.
+    """
+    resources = resources_for(config)
+    gazetteer = resources.load_gazetteer()
+    store.sync_gazetteer(gazetteer.version, *gazetteer.frames())
+    rows = store.articles_for_analysis(sorted(ANALYSED_STATUSES), since)
+    done = mentions = 0
+    for chunk in chunks(rows, batch_size):
+        work = [(aid, title, lead, body, published.astimezone(AMSTERDAM).date(), resources)
+                for aid, title, lead, body, published in chunk]
+        workers = config.settings.ingest.extract_workers
+        if workers > 1 and len(work) >= 4 * _INLINE_EXTRACT_BELOW:
+            with _pool(workers) as pool:
+                results = list(pool.map(_analyse_stored, work, chunksize=32))
+        else:
+            results = [_analyse_stored(w) for w in work]
+        batch = LoadBatch(enriched_ids=[aid for aid, _ in results])
+        for aid, analysis in results:
+            batch.mentions.extend(mention_rows(aid, analysis))
+        store.load_batch(batch)
+        done += len(results)
+        mentions += len(batch.mentions)
+    return {"articles": done, "mentions": mentions}

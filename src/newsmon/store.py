@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +111,21 @@ class PollRow:
 
 
 @dataclass(frozen=True)
+class MentionRow:
+    article_id: str
+    field: str
+    start_char: int
+    end_char: int
+    entity_id: str | None
+    surface: str
+    sentence: int
+    kind: str
+    source: str
+    refers_to: str | None
+    gazetteer_version: str
+
+
+@dataclass(frozen=True)
 class FeedState:
     """What the last poll left behind for the next one."""
 
@@ -131,6 +146,9 @@ class LoadBatch:
     failures: list[FailureRow] = field(default_factory=list)
     feed_states: list[FeedStateRow] = field(default_factory=list)
     polls: list[PollRow] = field(default_factory=list)
+    # derived rows: for every id in `enriched_ids` the old rows are replaced by these
+    enriched_ids: list[str] = field(default_factory=list)
+    mentions: list[MentionRow] = field(default_factory=list)
 
 
 def content_hash(title: str | None, body: str) -> str:
@@ -229,9 +247,22 @@ class Store:
                     [file.stem, hashlib.sha256(text.encode()).hexdigest(), datetime.now(UTC)],
                 )
             applied.append(file.stem)
-        for file in sorted(views_dir.glob("*.sql")):
-            self.con.execute(file.read_text(encoding="utf-8"))
+        self._create_views(sorted(views_dir.glob("*.sql")))
         return applied
+
+    def _create_views(self, files: list[Path]) -> None:
+        """Create views in dependency order: a view whose base view is not there yet is retried after the rest."""
+        pending = files
+        while pending:
+            failed: list[tuple[Path, duckdb.Error]] = []
+            for file in pending:
+                try:
+                    self.con.execute(file.read_text(encoding="utf-8"))
+                except duckdb.CatalogException as exc:
+                    failed.append((file, exc))
+            if len(failed) == len(pending):
+                raise StoreError(f"{failed[0][0]}: {failed[0][1]}")
+            pending = [f for f, _ in failed]
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -268,6 +299,24 @@ class Store:
                     f,
                 )
 
+    def sync_gazetteer(self, version: str, entities: pd.DataFrame, aliases: pd.DataFrame) -> bool:
+        """Replace entities and aliases when the gazetteer version changed. Returns whether it did."""
+        current = self.con.execute("SELECT any_value(gazetteer_version) FROM entities").fetchone()
+        if current is not None and current[0] == version:
+            return False
+        self.con.register("g_entities", entities)
+        self.con.register("g_aliases", aliases)
+        try:
+            with self.transaction():
+                self.con.execute("DELETE FROM entity_aliases")
+                self.con.execute("DELETE FROM entities")
+                self.con.execute("INSERT INTO entities BY NAME SELECT * FROM g_entities")
+                self.con.execute("INSERT INTO entity_aliases BY NAME SELECT DISTINCT * FROM g_aliases")
+        finally:
+            self.con.unregister("g_entities")
+            self.con.unregister("g_aliases")
+        return True
+
     def feed_states(self) -> dict[str, FeedState]:
         rows = self.con.execute(
             "SELECT id, etag, last_modified, body_sha256, consecutive_failures, poll_interval_s, next_poll_at "
@@ -287,6 +336,18 @@ class Store:
             return {r[0] for r in rows}
         finally:
             self.con.unregister("wanted_ids")
+
+    def articles_for_analysis(
+        self, statuses: Sequence[str], since: date | None = None
+    ) -> list[tuple[str, str | None, str | None, str, datetime]]:
+        """(id, title, lead, body, published_at) of stored articles, oldest first."""
+        rows = self.con.execute(
+            "SELECT id, title, lead, body, coalesce(published_at, fetched_at) FROM articles "
+            "WHERE list_contains(?, status) AND (?::DATE IS NULL OR published_at >= ?::DATE) "
+            "ORDER BY published_at, id",
+            [list(statuses), since, since],
+        ).fetchall()
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
     def retryable_failures(self, max_attempts: int) -> list[FailureRow]:
         rows = self.con.execute(
@@ -331,6 +392,8 @@ class Store:
             "b_failures": _frame(batch.failures, FailureRow, ("article_id",)),
             "b_states": _frame(batch.feed_states, FeedStateRow, ("feed_id",)),
             "b_polls": _frame(batch.polls, PollRow, ("run_id", "feed_id")),
+            "b_enriched": pd.DataFrame({"article_id": list(dict.fromkeys(batch.enriched_ids))}, dtype="string"),
+            "b_mentions": _frame(batch.mentions, MentionRow, ("article_id", "field", "start_char")),
         }
         for name, frame in frames.items():
             self.con.register(name, frame)
@@ -421,4 +484,6 @@ _LOAD_STATEMENTS = (
     FROM b_states s WHERE feeds.id = s.feed_id
     """,
     "INSERT INTO feed_polls SELECT * FROM b_polls ON CONFLICT DO NOTHING",
+    "DELETE FROM entity_mentions WHERE article_id IN (SELECT article_id FROM b_enriched)",
+    "INSERT INTO entity_mentions SELECT * FROM b_mentions",
 )
