@@ -37,7 +37,8 @@ def score() -> dict[str, Any]:
                                and not item["sentence"][i + len(gold["text"]) : i + len(gold["text"]) + 1].isalpha())
             seen[gold["text"]] = seen.get(gold["text"], 0) + 1
             g_end = g_start + len(gold["text"])
-            match = next((i for i, e in enumerate(found) if i not in used and e.start < g_end and g_start < e.end), None)
+            overlapping = (i for i, e in enumerate(found) if i not in used and e.start < g_end and g_start < e.end)
+            match = next(overlapping, None)
             if match is not None:
                 used.add(match)
             got = found[match] if match is not None else None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -194,100 +195,157 @@ def _season_year(name: str, modifier: str | None, pub: date, tense: Tense) -> in
     return last_start.year if tense == "past" else last_start.year + 1
 
 
-def _resolve(kind: str, m: re.Match[str], pub: date, tense: Tense) -> tuple[date, date, Precision] | None:
-    g = [x.lower() if isinstance(x, str) else x for x in m.groups()]
-    if kind == "date":
-        month, day_number = MONTHS.index(g[1]) + 1, int(g[0])
-        years = [int(g[2])] if g[2] else [pub.year - 1, pub.year, pub.year + 1]
-        try:
-            options = [date(y, month, day_number) for y in years]
-        except ValueError:
-            return None
-        if tense == "past" and not g[2]:
-            options = [d for d in options if d <= pub] or options
-        elif tense == "future" and not g[2]:
-            options = [d for d in options if d >= pub] or options
-        day = min(options, key=lambda d: abs((d - pub).days))
-        return day, day, "day"
-    if kind == "month_year":
-        return (*_month_range(int(g[1]), MONTHS.index(g[0]) + 1), "month")
-    if kind == "part_month":
-        if g[1]:
-            month = MONTHS.index(g[1]) + 1
-            year = int(g[2]) if g[2] else _pick_year_for_month(month, pub, tense)
-        else:
-            anchor = _add_months(pub.replace(day=1), {"deze": 0, "vorige": -1, "volgende": 1}[g[3]])
-            year, month = anchor.year, anchor.month
-        first, last = _month_range(year, month)
-        part = {"begin": (1, 10), "half": (11, 20), "midden": (11, 20), "medio": (11, 20)}.get(g[0], (21, last.day))
-        return date(year, month, part[0]), date(year, month, part[1]), "month"
-    if kind == "part_year":
-        year = int(g[1]) if g[1] else pub.year + {"dit": 0, "vorig": -1, "afgelopen": -1, "volgend": 1,
-                                                   "komend": 1}[g[2]]  # fmt: skip
-        months = {"begin": (1, 4), "midden": (5, 8), "medio": (5, 8)}.get(g[0], (9, 12))
-        return date(year, months[0], 1), _month_end(year, months[1]), "year"
-    if kind == "season":
-        year = int(g[2]) if g[2] else _season_year(g[1], g[0], pub, tense)
-        start, end = _season(g[1], year)
-        return start, end, "quarter"
-    if kind == "quarter":
-        if g[0] in {"vorig", "dit", "volgend"}:
-            q = (pub.month - 1) // 3 + {"vorig": -1, "dit": 0, "volgend": 1}[g[0]]
-            year, q = pub.year + q // 4, q % 4
-        else:
-            q = ["eerste", "tweede", "derde", "vierde"].index(g[0])
-            year = int(g[1]) if g[1] and g[1].isdigit() else pub.year - (1 if g[1] == "vorig jaar" else 0)
-        return date(year, 3 * q + 1, 1), _month_end(year, 3 * q + 3), "quarter"
-    if kind == "week_number":
-        week = int(g[0])
-        if not 1 <= week <= 53:
-            return None
-        monday = date.fromisocalendar(pub.year, week, 1)
-        return monday, monday + timedelta(days=6), "week"
-    if kind == "earlier_this_year":
-        return date(pub.year, 1, 1), pub - timedelta(days=1), "year"
-    if kind == "relative_unit":
-        step = {"vorige": -1, "afgelopen": -1, "vorig": -1, "deze": 0, "dit": 0, "volgende": 1, "komende": 1,
-                "volgend": 1, "komend": 1}[g[0]]  # fmt: skip
-        if g[1] == "week":
-            return (*_week_of(pub + timedelta(weeks=step)), "week")
-        if g[1] == "maand":
-            anchor = _add_months(pub.replace(day=1), step)
-            return (*_month_range(anchor.year, anchor.month), "month")
-        return date(pub.year + step, 1, 1), date(pub.year + step, 12, 31), "year"
-    if kind == "weekday":
-        target = WEEKDAYS.index(g[0])
-        back = (pub.weekday() - target) % 7
-        ahead = (target - pub.weekday()) % 7
-        delta = -back if tense == "past" else ahead  # present tense with a weekday: scheduled, so ahead
-        day = pub + timedelta(days=delta)
-        return day, day, "day"
-    if kind == "deictic":
-        offsets = {"eergisteren": -2, "gisteren": -1, "gisteravond": -1, "gisterochtend": -1, "gistermiddag": -1,
-                   "gisternacht": -1, "morgen": 1, "morgenochtend": 1, "morgenmiddag": 1, "morgenavond": 1,
-                   "overmorgen": 2}  # fmt: skip
-        day = pub + timedelta(days=offsets.get(g[0], 0))
-        return day, day, "day"
-    if kind in {"count_ago", "count_ahead"}:
-        n = _count(g[0]) * (-1 if kind == "count_ago" else 1)
-        unit = g[1]
-        if unit.startswith("dag"):
-            day, precision = pub + timedelta(days=n), "day"
-        elif unit.startswith("wek") or unit == "week":
-            day, precision = pub + timedelta(weeks=n), "week"
-        elif unit.startswith("maand"):
-            day, precision = _add_months(pub, n), "month"
-        else:
-            day, precision = _add_months(pub, 12 * n), "year"
-        return day, day, precision  # type: ignore[return-value]
-    if kind == "month":
-        month = MONTHS.index(g[0]) + 1
-        year = _pick_year_for_month(month, pub, tense if tense != "present" else "future")
-        return (*_month_range(year, month), "month")
-    if kind == "year":
-        year = int(g[0])
-        return date(year, 1, 1), date(year, 12, 31), "year"
-    return None
+_Range = tuple[date, date, Precision]
+
+
+def _resolve_date(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    month, day_number = MONTHS.index(g[1]) + 1, int(g[0])
+    years = [int(g[2])] if g[2] else [pub.year - 1, pub.year, pub.year + 1]
+    try:
+        options = [date(y, month, day_number) for y in years]
+    except ValueError:
+        return None
+    if tense == "past" and not g[2]:
+        options = [d for d in options if d <= pub] or options
+    elif tense == "future" and not g[2]:
+        options = [d for d in options if d >= pub] or options
+    day = min(options, key=lambda d: abs((d - pub).days))
+    return day, day, "day"
+
+
+def _resolve_month_year(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    return (*_month_range(int(g[1]), MONTHS.index(g[0]) + 1), "month")
+
+
+def _resolve_part_month(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    if g[1]:
+        month = MONTHS.index(g[1]) + 1
+        year = int(g[2]) if g[2] else _pick_year_for_month(month, pub, tense)
+    else:
+        anchor = _add_months(pub.replace(day=1), {"deze": 0, "vorige": -1, "volgende": 1}[g[3]])
+        year, month = anchor.year, anchor.month
+    last = _month_end(year, month)
+    part = {"begin": (1, 10), "half": (11, 20), "midden": (11, 20), "medio": (11, 20)}.get(g[0], (21, last.day))
+    return date(year, month, part[0]), date(year, month, part[1]), "month"
+
+
+def _resolve_part_year(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    year = int(g[1]) if g[1] else pub.year + {"dit": 0, "vorig": -1, "afgelopen": -1, "volgend": 1,
+                                               "komend": 1}[g[2]]  # fmt: skip
+    months = {"begin": (1, 4), "midden": (5, 8), "medio": (5, 8)}.get(g[0], (9, 12))
+    return date(year, months[0], 1), _month_end(year, months[1]), "year"
+
+
+def _resolve_season(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    year = int(g[2]) if g[2] else _season_year(g[1], g[0], pub, tense)
+    start, end = _season(g[1], year)
+    return start, end, "quarter"
+
+
+def _resolve_quarter(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    if g[0] in {"vorig", "dit", "volgend"}:
+        q = (pub.month - 1) // 3 + {"vorig": -1, "dit": 0, "volgend": 1}[g[0]]
+        year, q = pub.year + q // 4, q % 4
+    else:
+        q = ["eerste", "tweede", "derde", "vierde"].index(g[0])
+        year = int(g[1]) if g[1] and g[1].isdigit() else pub.year - (1 if g[1] == "vorig jaar" else 0)
+    return date(year, 3 * q + 1, 1), _month_end(year, 3 * q + 3), "quarter"
+
+
+def _resolve_week_number(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    week = int(g[0])
+    if not 1 <= week <= 53:
+        return None
+    monday = date.fromisocalendar(pub.year, week, 1)
+    return monday, monday + timedelta(days=6), "week"
+
+
+def _resolve_earlier_this_year(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    return date(pub.year, 1, 1), pub - timedelta(days=1), "year"
+
+
+def _resolve_relative_unit(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    step = {"vorige": -1, "afgelopen": -1, "vorig": -1, "deze": 0, "dit": 0, "volgende": 1, "komende": 1,
+            "volgend": 1, "komend": 1}[g[0]]  # fmt: skip
+    if g[1] == "week":
+        return (*_week_of(pub + timedelta(weeks=step)), "week")
+    if g[1] == "maand":
+        anchor = _add_months(pub.replace(day=1), step)
+        return (*_month_range(anchor.year, anchor.month), "month")
+    return date(pub.year + step, 1, 1), date(pub.year + step, 12, 31), "year"
+
+
+def _resolve_weekday(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    target = WEEKDAYS.index(g[0])
+    back = (pub.weekday() - target) % 7
+    ahead = (target - pub.weekday()) % 7
+    delta = -back if tense == "past" else ahead  # present tense with a weekday: scheduled, so ahead
+    day = pub + timedelta(days=delta)
+    return day, day, "day"
+
+
+def _resolve_deictic(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    offsets = {"eergisteren": -2, "gisteren": -1, "gisteravond": -1, "gisterochtend": -1, "gistermiddag": -1,
+               "gisternacht": -1, "morgen": 1, "morgenochtend": 1, "morgenmiddag": 1, "morgenavond": 1,
+               "overmorgen": 2}  # fmt: skip
+    day = pub + timedelta(days=offsets.get(g[0], 0))
+    return day, day, "day"
+
+
+def _resolve_count(g: list[str], pub: date, sign: int) -> _Range:
+    n = _count(g[0]) * sign
+    unit = g[1]
+    if unit.startswith("dag"):
+        day, precision = pub + timedelta(days=n), "day"
+    elif unit.startswith("wek") or unit == "week":
+        day, precision = pub + timedelta(weeks=n), "week"
+    elif unit.startswith("maand"):
+        day, precision = _add_months(pub, n), "month"
+    else:
+        day, precision = _add_months(pub, 12 * n), "year"
+    return day, day, precision  # type: ignore[return-value]
+
+
+def _resolve_count_ago(g: list[str], pub: date, tense: Tense) -> _Range:
+    return _resolve_count(g, pub, -1)
+
+
+def _resolve_count_ahead(g: list[str], pub: date, tense: Tense) -> _Range:
+    return _resolve_count(g, pub, 1)
+
+
+def _resolve_month(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    month = MONTHS.index(g[0]) + 1
+    year = _pick_year_for_month(month, pub, tense if tense != "present" else "future")
+    return (*_month_range(year, month), "month")
+
+
+def _resolve_year(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    year = int(g[0])
+    return date(year, 1, 1), date(year, 12, 31), "year"
+
+_RESOLVERS: dict[str, Callable[[list[str], date, Tense], _Range | None]] = {
+    "date": _resolve_date,
+    "month_year": _resolve_month_year,
+    "part_month": _resolve_part_month,
+    "part_year": _resolve_part_year,
+    "season": _resolve_season,
+    "quarter": _resolve_quarter,
+    "week_number": _resolve_week_number,
+    "earlier_this_year": _resolve_earlier_this_year,
+    "relative_unit": _resolve_relative_unit,
+    "weekday": _resolve_weekday,
+    "deictic": _resolve_deictic,
+    "count_ago": _resolve_count_ago,
+    "count_ahead": _resolve_count_ahead,
+    "month": _resolve_month,
+    "year": _resolve_year,
+}
+
+
+def _resolve(kind: str, m: re.Match[str], pub: date, tense: Tense) -> _Range | None:
+    groups = [x.lower() if x else "" for x in m.groups()]
+    return _RESOLVERS[kind](groups, pub, tense)
 
 
 def find_expressions(text: str, published: date) -> list[TemporalExpression]:
