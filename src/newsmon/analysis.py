@@ -1,5 +1,5 @@
-"""Everything derived from an article's text, in one call: entity mentions (and, as they land,
-topics and events). Used by the ingest workers, by reprocessing, and by `newsmon analyze`.
+"""Everything derived from an article's text, in one call: entity mentions, topics with evidence,
+and dated events. Used by the ingest workers, by reprocessing, and by `newsmon analyze`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,13 @@ from typing import Any
 
 from newsmon.config import Config
 from newsmon.entities import DEFAULT_GAZETTEER, Gazetteer, Mention
+from newsmon.events import RULES_VERSION as EVENT_RULES_VERSION
+from newsmon.events import TemporalExpression, find_expressions
+from newsmon.text import split_sentences
+from newsmon.topics import DEFAULT_TOPICS, TopicResult, TopicRules
 
-ANALYSED_STATUSES = frozenset({"ok", "paywalled"})  # a paywalled teaser still names who it is about
+ANALYSED_STATUSES = frozenset({"ok", "paywalled"})  # a paywalled teaser still says what it is about
+EVENTS_FOR_LEVELS = frozenset({"primary", "secondary", "mention"})  # events are kept for tagged articles
 
 
 @dataclass(frozen=True)
@@ -20,32 +25,77 @@ class Resources:
     """Paths of the rule files; each worker process compiles them once (cached by path and mtime)."""
 
     gazetteer: Path = DEFAULT_GAZETTEER
+    topics: Path = DEFAULT_TOPICS
 
     def load_gazetteer(self) -> Gazetteer:
         return Gazetteer.load(self.gazetteer)
 
+    def load_topics(self) -> TopicRules:
+        return TopicRules.load(self.topics)
+
 
 def resources_for(config: Config) -> Resources:
-    """A config directory may carry its own entities.yaml; otherwise the project's is used."""
-    local = config.directory / "entities.yaml"
-    return Resources(gazetteer=local if local.is_file() else DEFAULT_GAZETTEER)
+    """A config directory may carry its own entities.yaml / topics.yaml; otherwise the project's are used."""
+    gazetteer, topics = config.directory / "entities.yaml", config.directory / "topics.yaml"
+    return Resources(
+        gazetteer=gazetteer if gazetteer.is_file() else DEFAULT_GAZETTEER,
+        topics=topics if topics.is_file() else DEFAULT_TOPICS,
+    )
+
+
+@dataclass(frozen=True)
+class Event:
+    """A temporal expression in a tagged article, with the entities named in its sentence."""
+
+    field: str
+    expression: TemporalExpression
+    sentence_text: str
+    entity_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Analysis:
     mentions: tuple[Mention, ...]
+    topics: tuple[TopicResult, ...]
+    events: tuple[Event, ...]
     gazetteer_version: str
+    topics_version: str
+    events_version: str = EVENT_RULES_VERSION
+
+    @property
+    def tagged(self) -> bool:
+        return any(t.relevance in EVENTS_FOR_LEVELS for t in self.topics)
+
+
+def _events(fields: dict[str, str | None], published: date, mentions: tuple[Mention, ...]) -> tuple[Event, ...]:
+    events = []
+    for name, text in fields.items():
+        if not text:
+            continue
+        sentences = split_sentences(text)
+        for expr in find_expressions(text, published):
+            sentence = sentences[expr.sentence] if expr.sentence < len(sentences) else None
+            ids = sorted({m.entity_id for m in mentions
+                          if m.field == name and m.sentence == expr.sentence and m.entity_id})  # fmt: skip
+            events.append(Event(name, expr, sentence.text if sentence else "", tuple(ids)))
+    return tuple(events)
 
 
 def analyse(
     body: str, published: date, title: str | None = None, lead: str | None = None, resources: Resources | None = None
 ) -> Analysis:
-    gazetteer = (resources or Resources()).load_gazetteer()
-    return Analysis(tuple(gazetteer.find(body, published, title, lead)), gazetteer.version)
+    resources = resources or Resources()
+    gazetteer, rules = resources.load_gazetteer(), resources.load_topics()
+    mentions = tuple(gazetteer.find(body, published, title, lead))
+    fields = {"title": title, "lead": lead, "body": body}
+    topics = tuple(rules.tag(fields, mentions, gazetteer))
+    tagged = any(t.relevance in EVENTS_FOR_LEVELS for t in topics)
+    events = _events(fields, published, mentions) if tagged else ()
+    return Analysis(mentions, topics, events, gazetteer.version, rules.version)
 
 
 def analysis_json(result: Analysis, resources: Resources | None = None) -> dict[str, Any]:
-    """The `newsmon analyze` contract: {"entities": [...]} (topics and events join later)."""
+    """The `newsmon analyze` contract: {"entities": [...], "topics": [...], "events": [...]}."""
     gazetteer = (resources or Resources()).load_gazetteer()
     entities = []
     for m in result.mentions:
@@ -55,4 +105,14 @@ def analysis_json(result: Analysis, resources: Resources | None = None) -> dict[
             "start": m.start, "end": m.end, "sentence": m.sentence, "kind": m.kind, "source": m.source,
             "field": m.field, "refers_to": m.refers_to,
         })  # fmt: skip
-    return {"entities": entities}
+    events = [
+        {"expression": e.expression.text, "start": _iso(e.expression.date_start), "end": _iso(e.expression.date_end),
+         "precision": e.expression.precision, "sentence": e.sentence_text, "entity_ids": list(e.entity_ids),
+         "field": e.field, "char_start": e.expression.start, "char_end": e.expression.end}
+        for e in result.events
+    ]  # fmt: skip
+    return {"entities": entities, "topics": [t.to_json() for t in result.topics], "events": events}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -25,11 +25,11 @@ class ConfigError(Exception):
     """A configuration file is missing, malformed or holds a bad key or value."""
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class HttpSettings(_Strict):
+class HttpSettings(StrictModel):
     user_agent: str = Field(min_length=8)
     connect_timeout_s: float = Field(default=10.0, gt=0)
     read_timeout_s: float = Field(default=20.0, gt=0)
@@ -54,7 +54,7 @@ class HttpSettings(_Strict):
         return value
 
 
-class IngestSettings(_Strict):
+class IngestSettings(StrictModel):
     batch_size: int = Field(default=100, ge=1, le=1000, description="articles fetched+loaded per batch")
     fetch_concurrency: int = Field(default=8, ge=1, le=64)
     extract_workers: int = Field(default=2, ge=1, le=32)
@@ -63,13 +63,13 @@ class IngestSettings(_Strict):
     max_poll_interval_s: int = Field(default=6 * 3600, ge=60)
 
 
-class DemoSettings(_Strict):
+class DemoSettings(StrictModel):
     site_dir: Path = Path("demo/site")
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=1, le=65535)
 
 
-class Settings(_Strict):
+class Settings(StrictModel):
     db_path: Path = Path("data/newsmon.duckdb")
     data_dir: Path = Path("data")
     http: HttpSettings
@@ -81,14 +81,14 @@ class Settings(_Strict):
         return self.data_dir / "archive"
 
 
-class Outlet(_Strict):
+class Outlet(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str
     country: Literal["NL", "BE", "other"] = "NL"
     homepage: str | None = None
 
 
-class Feed(_Strict):
+class Feed(StrictModel):
     outlet: str
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     url: str
@@ -109,7 +109,7 @@ class Feed(_Strict):
         return f"{self.outlet}/{self.name}"
 
 
-class FeedsFile(_Strict):
+class FeedsFile(StrictModel):
     outlets: tuple[Outlet, ...]
     feeds: tuple[Feed, ...]
 
@@ -167,7 +167,7 @@ def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
 
 
-def _validate(model: type[M], path: Path) -> M:
+def validate_file(model: type[M], path: Path) -> M:
     data, tree = _read_yaml(path)
     try:
         return model.model_validate(data if data is not None else {})
@@ -186,8 +186,8 @@ def _validate(model: type[M], path: Path) -> M:
 def load_config(directory: Path | str) -> Config:
     """Load and validate settings.yaml and feeds.yaml from `directory`."""
     directory = Path(directory)
-    settings = _validate(Settings, directory / "settings.yaml")
-    feeds = _validate(FeedsFile, directory / "feeds.yaml")
+    settings = validate_file(Settings, directory / "settings.yaml")
+    feeds = validate_file(FeedsFile, directory / "feeds.yaml")
     return Config(directory=directory, settings=settings, outlets=feeds.outlets, feeds=feeds.feeds)
 
 
@@ -209,13 +209,13 @@ def is_allowed_private(host: str, allow_hosts: tuple[str, ...]) -> bool:
 # --- config/entities.yaml: the gazetteer ----------------------------------------------------
 
 
-class RoleDef(_Strict):
+class RoleDef(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
     phrases: tuple[str, ...] = Field(min_length=1)
 
 
-class RoleSpell(_Strict):
+class RoleSpell(StrictModel):
     role: str
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
@@ -224,7 +224,7 @@ class RoleSpell(_Strict):
         return (self.from_ is None or self.from_ <= day) and (self.to is None or day < self.to)
 
 
-class EntityDef(_Strict):
+class EntityDef(StrictModel):
     id: str = Field(pattern=r"^(Q\d+|nm:[a-z0-9][a-z0-9_.-]*)$")
     type: Literal["person", "country", "place", "organisation", "other"]
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
@@ -239,7 +239,7 @@ class EntityDef(_Strict):
     tags: tuple[str, ...] = ()
 
 
-class GazetteerFile(_Strict):
+class GazetteerFile(StrictModel):
     version: str
     roles: tuple[RoleDef, ...] = ()
     entities: tuple[EntityDef, ...] = Field(min_length=1)
@@ -269,4 +269,4 @@ class GazetteerFile(_Strict):
 
 def load_gazetteer(path: Path | str) -> GazetteerFile:
     """Load and validate config/entities.yaml."""
-    return _validate(GazetteerFile, Path(path))
+    return validate_file(GazetteerFile, Path(path))

@@ -112,6 +112,14 @@ class Gazetteer:
     def find(self, body: str, published: date, title: str | None = None, lead: str | None = None) -> list[Mention]:
         """All mentions in title, lead and body (offsets are per field), linked where the rules allow."""
         state = _Coreference()
+        # Headlines say "Kim" and leave the full name to the body: for title and lead, a surname may
+        # point ahead to an entity the article names in full anywhere (if only one fits).
+        state.named_anywhere = {
+            self._patterns[i][0].target
+            for text in (title, lead, body) if text
+            for i, s, e in self._matcher.find_matches_as_indexes(text)
+            if self._patterns[i][0].kind == "name" and is_word_boundary(text, s, e)
+        }
         found: list[Mention] = []
         for field, text in (("title", title), ("lead", lead), ("body", body)):
             if text:
@@ -149,7 +157,8 @@ class Gazetteer:
         if first.kind == "surname":
             if _followed_by_other_name(text, end):
                 return None  # someone else's first name: the candidate pass keeps the whole name
-            entity_id = state.resolve_surname([p.target for p in patterns if p.kind == "surname"])
+            entity_id = state.resolve_surname([p.target for p in patterns if p.kind == "surname"],
+                                              look_ahead=field != "body")
             return Mention(entity_id, surface, start, end, field, sentence, "surname", "gazetteer")
         entity = self.entities[first.target]
         if first.kind == "name":
@@ -194,14 +203,18 @@ class _Coreference:
     def __init__(self) -> None:
         self._last_seen: dict[str, int] = {}
         self._clock = 0
+        self.named_anywhere: set[str] = set()
 
     def introduce(self, entity: EntityDef) -> None:
         self._clock += 1
         self._last_seen[entity.id] = self._clock
 
-    def resolve_surname(self, candidates: list[str]) -> str | None:
+    def resolve_surname(self, candidates: list[str], look_ahead: bool = False) -> str | None:
         seen = [(self._last_seen[c], c) for c in candidates if c in self._last_seen]
-        return max(seen)[1] if seen else None
+        if seen:
+            return max(seen)[1]
+        ahead = [c for c in candidates if c in self.named_anywhere]
+        return ahead[0] if look_ahead and len(ahead) == 1 else None
 
 
 def _with_genitives(name: str) -> list[str]:

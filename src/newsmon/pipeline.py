@@ -10,6 +10,7 @@ both paths run the same code. Nothing here imports prefect.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import multiprocessing
 import time
@@ -30,6 +31,7 @@ from newsmon.feeds import FeedEntry, FeedError, body_hash, parse_feed
 from newsmon.http import Conditional, FetchResult, PoliteClient, fetch_all
 from newsmon.store import (
     ArticleRow,
+    EventRow,
     FailureRow,
     FeedState,
     FeedStateRow,
@@ -38,6 +40,7 @@ from newsmon.store import (
     PollRow,
     SourceRow,
     Store,
+    TopicRow,
     content_hash,
 )
 from newsmon.urls import article_id
@@ -293,19 +296,31 @@ def batch_rows(outcomes: Sequence[PageOutcome], run_id: str) -> LoadBatch:
             )
         )
         batch.sources.extend(_source_rows(job.sources, out.fetched_at))
-        batch.enriched_ids.append(job.article_id)
-        batch.mentions.extend(mention_rows(job.article_id, out.analysis))
+        add_derived_rows(batch, job.article_id, out.analysis)
     return batch
 
 
-def mention_rows(aid: str, analysis: Analysis | None) -> list[MentionRow]:
+def add_derived_rows(batch: LoadBatch, aid: str, analysis: Analysis | None) -> None:
+    """Mentions, topic decisions and events of one article; they replace whatever it had."""
+    batch.enriched_ids.append(aid)
     if analysis is None:
-        return []
-    return [
+        return
+    batch.mentions.extend(
         MentionRow(aid, m.field, m.start, m.end, m.entity_id, m.surface, m.sentence, m.kind, m.source, m.refers_to,
                    analysis.gazetteer_version)
         for m in analysis.mentions
-    ]
+    )
+    batch.topics.extend(
+        TopicRow(aid, t.topic, t.relevance, t.score, list(t.themes), json.dumps(t.to_json()["evidence"],
+                 ensure_ascii=False), analysis.topics_version)
+        for t in analysis.topics
+    )
+    batch.events.extend(
+        EventRow(aid, e.field, e.expression.start, e.expression.end, e.expression.text, e.expression.date_start,
+                 e.expression.date_end, e.expression.precision, e.sentence_text, list(e.entity_ids),
+                 f"{analysis.events_version}")
+        for e in analysis.events
+    )
 
 
 def next_poll(config: Config, state: FeedState, poll: FeedPoll, new_items: int) -> tuple[datetime, int]:
@@ -470,7 +485,7 @@ def _analyse_stored(args: tuple[str, str | None, str | None, str, date, Resource
 
 
 def reanalyse(config: Config, store: Store, since: date | None = None, batch_size: int = 500) -> dict[str, int]:
-    """Rebuild entity mentions of stored articles with the current gazetteer, one transaction per batch.
+    """Rebuild mentions, topics and events of stored articles with the current rules, a transaction per batch.
 
     Works from the stored text, without network access; an interrupted run leaves whole batches
     done and can simply be run again.
@@ -489,9 +504,9 @@ def reanalyse(config: Config, store: Store, since: date | None = None, batch_siz
                 results = list(pool.map(_analyse_stored, work, chunksize=32))
         else:
             results = [_analyse_stored(w) for w in work]
-        batch = LoadBatch(enriched_ids=[aid for aid, _ in results])
+        batch = LoadBatch()
         for aid, analysis in results:
-            batch.mentions.extend(mention_rows(aid, analysis))
+            add_derived_rows(batch, aid, analysis)
         store.load_batch(batch)
         done += len(results)
         mentions += len(batch.mentions)

@@ -126,6 +126,32 @@ class MentionRow:
 
 
 @dataclass(frozen=True)
+class TopicRow:
+    article_id: str
+    topic: str
+    relevance: str
+    score: float
+    themes: list[str]
+    evidence: str  # JSON
+    rules_version: str
+
+
+@dataclass(frozen=True)
+class EventRow:
+    article_id: str
+    field: str
+    start_char: int
+    end_char: int
+    expression: str
+    date_start: date | None
+    date_end: date | None
+    precision: str | None
+    sentence: str
+    entity_ids: list[str]
+    rules_version: str
+
+
+@dataclass(frozen=True)
 class FeedState:
     """What the last poll left behind for the next one."""
 
@@ -149,6 +175,8 @@ class LoadBatch:
     # derived rows: for every id in `enriched_ids` the old rows are replaced by these
     enriched_ids: list[str] = field(default_factory=list)
     mentions: list[MentionRow] = field(default_factory=list)
+    topics: list[TopicRow] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
 
 
 def content_hash(title: str | None, body: str) -> str:
@@ -394,13 +422,16 @@ class Store:
             "b_polls": _frame(batch.polls, PollRow, ("run_id", "feed_id")),
             "b_enriched": pd.DataFrame({"article_id": list(dict.fromkeys(batch.enriched_ids))}, dtype="string"),
             "b_mentions": _frame(batch.mentions, MentionRow, ("article_id", "field", "start_char")),
+            "b_topics": _frame(batch.topics, TopicRow, ("article_id", "topic")),
+            "b_events": _frame(batch.events, EventRow, ("article_id", "field", "start_char")),
         }
         for name, frame in frames.items():
             self.con.register(name, frame)
         try:
             with self.transaction():
-                for statement in _LOAD_STATEMENTS:
-                    self.con.execute(statement)
+                for frame_name, statement in _LOAD_STATEMENTS:
+                    if len(frames[frame_name]):
+                        self.con.execute(statement)
         finally:
             for name in frames:
                 self.con.unregister(name)
@@ -425,65 +456,90 @@ class Store:
         return True
 
 
-_LOAD_STATEMENTS = (
-    # A new body (or a first one) becomes a new version; the old one stays in article_versions.
-    """
-    INSERT INTO article_versions
-    SELECT b.id, coalesce(a.version, 0) + 1, b.content_sha256, b.raw_sha256, b.fetched_at, b.title, b.body
-    FROM b_articles b LEFT JOIN articles a ON a.id = b.id
-    WHERE a.id IS NULL OR a.content_sha256 <> b.content_sha256
-    ON CONFLICT DO NOTHING
-    """,
-    """
-    INSERT INTO articles
-    SELECT id, url, canonical_url, page_canonical_url, outlet_id, title, lead, author, section, published_at,
-           published_source, fetched_at, language, body, word_count, content_sha256, raw_sha256, http_status,
-           status, notes, extractor_version, 1, run_id, run_id
-    FROM b_articles
-    ON CONFLICT (id) DO UPDATE SET
-        title = excluded.title, lead = excluded.lead, author = excluded.author, section = excluded.section,
-        published_at = coalesce(articles.published_at, excluded.published_at),
-        published_source = CASE WHEN articles.published_at IS NULL THEN excluded.published_source
-                                ELSE articles.published_source END,
-        fetched_at = excluded.fetched_at, language = excluded.language, body = excluded.body,
-        word_count = excluded.word_count, raw_sha256 = excluded.raw_sha256, http_status = excluded.http_status,
-        status = excluded.status, notes = excluded.notes, extractor_version = excluded.extractor_version,
-        version = CASE WHEN articles.content_sha256 <> excluded.content_sha256 THEN articles.version + 1
-                       ELSE articles.version END,
-        content_sha256 = excluded.content_sha256,
-        last_run_id = excluded.last_run_id
-    """,
-    """
-    INSERT INTO article_sources
-    SELECT article_id, feed_id, entry_url, guid, feed_title, feed_published_at, seen_at, seen_at FROM b_sources
-    ON CONFLICT (article_id, feed_id) DO UPDATE SET last_seen_at = excluded.last_seen_at
-    """,
-    "DELETE FROM fetch_failures WHERE article_id IN (SELECT id FROM b_articles)",
-    """
-    INSERT INTO fetch_failures
-    SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, 1, failed_at, failed_at, http_status,
-           error, run_id
-    FROM b_failures
-    ON CONFLICT (article_id) DO UPDATE SET
-        attempts = fetch_failures.attempts + 1, last_failed_at = excluded.last_failed_at,
-        http_status = excluded.http_status, error = excluded.error, last_run_id = excluded.last_run_id
-    """,
-    """
-    UPDATE feeds SET
-        last_polled_at = s.polled_at,
-        last_success_at = CASE WHEN s.success THEN s.polled_at ELSE feeds.last_success_at END,
-        last_new_items_at = CASE WHEN s.had_new_items THEN s.polled_at ELSE feeds.last_new_items_at END,
-        etag = CASE WHEN s.success THEN coalesce(s.etag, feeds.etag) ELSE feeds.etag END,
-        last_modified = CASE WHEN s.success THEN coalesce(s.last_modified, feeds.last_modified)
-                             ELSE feeds.last_modified END,
-        body_sha256 = CASE WHEN s.success THEN coalesce(s.body_sha256, feeds.body_sha256) ELSE feeds.body_sha256 END,
-        consecutive_failures = CASE WHEN s.success THEN 0 ELSE feeds.consecutive_failures + 1 END,
-        last_error = s.error,
-        next_poll_at = s.next_poll_at,
-        poll_interval_s = s.poll_interval_s
-    FROM b_states s WHERE feeds.id = s.feed_id
-    """,
-    "INSERT INTO feed_polls SELECT * FROM b_polls ON CONFLICT DO NOTHING",
-    "DELETE FROM entity_mentions WHERE article_id IN (SELECT article_id FROM b_enriched)",
-    "INSERT INTO entity_mentions SELECT * FROM b_mentions",
+# (frame, statement): a statement is skipped when its frame has no rows.
+_LOAD_STATEMENTS: tuple[tuple[str, str], ...] = (
+    (
+        "b_articles",
+        """
+        INSERT INTO article_versions
+        SELECT b.id, coalesce(a.version, 0) + 1, b.content_sha256, b.raw_sha256, b.fetched_at, b.title, b.body
+        FROM b_articles b LEFT JOIN articles a ON a.id = b.id
+        WHERE a.id IS NULL OR a.content_sha256 <> b.content_sha256
+        ON CONFLICT DO NOTHING
+        """,
+    ),
+    (
+        "b_articles",
+        """
+        INSERT INTO articles
+        SELECT id, url, canonical_url, page_canonical_url, outlet_id, title, lead, author, section, published_at,
+               published_source, fetched_at, language, body, word_count, content_sha256, raw_sha256, http_status,
+               status, notes, extractor_version, 1, run_id, run_id
+        FROM b_articles
+        ON CONFLICT (id) DO UPDATE SET
+            title = excluded.title, lead = excluded.lead, author = excluded.author, section = excluded.section,
+            published_at = coalesce(articles.published_at, excluded.published_at),
+            published_source = CASE WHEN articles.published_at IS NULL THEN excluded.published_source
+                                    ELSE articles.published_source END,
+            fetched_at = excluded.fetched_at, language = excluded.language, body = excluded.body,
+            word_count = excluded.word_count, raw_sha256 = excluded.raw_sha256, http_status = excluded.http_status,
+            status = excluded.status, notes = excluded.notes, extractor_version = excluded.extractor_version,
+            version = CASE WHEN articles.content_sha256 <> excluded.content_sha256 THEN articles.version + 1
+                           ELSE articles.version END,
+            content_sha256 = excluded.content_sha256,
+            last_run_id = excluded.last_run_id
+        """,
+    ),
+    (
+        "b_sources",
+        """
+        INSERT INTO article_sources
+        SELECT article_id, feed_id, entry_url, guid, feed_title, feed_published_at, seen_at, seen_at FROM b_sources
+        ON CONFLICT (article_id, feed_id) DO UPDATE SET last_seen_at = excluded.last_seen_at
+        """,
+    ),
+    ("b_articles", "DELETE FROM fetch_failures WHERE article_id IN (SELECT id FROM b_articles)"),
+    (
+        "b_failures",
+        """
+        INSERT INTO fetch_failures
+        SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, 1, failed_at, failed_at, http_status,
+               error, run_id
+        FROM b_failures
+        ON CONFLICT (article_id) DO UPDATE SET
+            attempts = fetch_failures.attempts + 1, last_failed_at = excluded.last_failed_at,
+            http_status = excluded.http_status, error = excluded.error, last_run_id = excluded.last_run_id
+        """,
+    ),
+    (
+        "b_states",
+        """
+        UPDATE feeds SET
+            last_polled_at = s.polled_at,
+            last_success_at = CASE WHEN s.success THEN s.polled_at ELSE feeds.last_success_at END,
+            last_new_items_at = CASE WHEN s.had_new_items THEN s.polled_at
+                                     ELSE feeds.last_new_items_at END,
+            etag = CASE WHEN s.success THEN coalesce(s.etag, feeds.etag) ELSE feeds.etag END,
+            last_modified = CASE WHEN s.success THEN coalesce(s.last_modified, feeds.last_modified)
+                                 ELSE feeds.last_modified END,
+            body_sha256 = CASE WHEN s.success THEN coalesce(s.body_sha256, feeds.body_sha256)
+                               ELSE feeds.body_sha256 END,
+            consecutive_failures = CASE WHEN s.success THEN 0 ELSE feeds.consecutive_failures + 1 END,
+            last_error = s.error,
+            next_poll_at = s.next_poll_at,
+            poll_interval_s = s.poll_interval_s
+        FROM b_states s WHERE feeds.id = s.feed_id
+        """,
+    ),
+    ("b_polls", "INSERT INTO feed_polls SELECT * FROM b_polls ON CONFLICT DO NOTHING"),
+    ("b_enriched", "DELETE FROM entity_mentions WHERE article_id IN (SELECT article_id FROM b_enriched)"),
+    ("b_mentions", "INSERT INTO entity_mentions SELECT * FROM b_mentions"),
+    ("b_enriched", "DELETE FROM article_topics WHERE article_id IN (SELECT article_id FROM b_enriched)"),
+    (
+        "b_topics",
+        "INSERT INTO article_topics SELECT article_id, topic, relevance, score, themes, "
+        "evidence::JSON, rules_version FROM b_topics",
+    ),
+    ("b_enriched", "DELETE FROM events WHERE article_id IN (SELECT article_id FROM b_enriched)"),
+    ("b_events", "INSERT INTO events SELECT * FROM b_events"),
 )

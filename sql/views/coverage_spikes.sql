@@ -1,0 +1,21 @@
+-- Weekly totals per topic with the trailing 8-week mean and a spike flag (EMM-style: a week's count
+-- beats the mean of the weeks before by `factor` and is at least `min_count`).
+-- SELECT * FROM coverage_spikes(factor := 3.0, min_count := 5);   v_coverage_spikes uses the defaults.
+CREATE OR REPLACE MACRO coverage_spikes(factor := 2.0, min_count := 3) AS TABLE
+WITH source AS (
+    SELECT week, topic, sum(articles) AS articles FROM v_coverage_weekly GROUP BY ALL
+),
+windowed AS (
+    SELECT week, topic, articles,
+           -- mean weekly count of the preceding weeks (zero-filled weeks included)
+           avg(articles) OVER (PARTITION BY topic ORDER BY week ROWS BETWEEN 8 PRECEDING AND 1 PRECEDING)
+               AS trailing_mean,
+           count(*) OVER (PARTITION BY topic ORDER BY week ROWS BETWEEN 8 PRECEDING AND 1 PRECEDING) AS weeks_before
+    FROM source
+),
+final AS (
+    SELECT week, topic, articles, round(coalesce(trailing_mean, 0), 2) AS trailing_mean,
+           articles >= min_count AND articles > factor * coalesce(trailing_mean, 0) AS spike
+    FROM windowed
+)
+SELECT * FROM final ORDER BY topic, week;

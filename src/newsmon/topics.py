@@ -1,0 +1,387 @@
+"""Topic tagging from analyst-editable rules (config/topics.yaml), with evidence.
+
+Rules are Lucene-syntax expressions, parsed with luqum:
+  Noord-Korea*                 a word, with * / ? wildcards (case-insensitive, whole tokens)
+  "strategisch partnerschap"   a phrase (consecutive words)
+  "Kim Poetin"~5               the words within 5 words of each other, any order
+  AND  OR  NOT  ( )            boolean logic; words side by side without an operator mean OR
+  list:nk                      a named list from the file's `lists:`
+  country:KP  entity:Q7747  type:person    linked entity mentions (from the gazetteer)
+  title:(...)  lead:(...)  body:(...)      restrict to one field
+  word^2                       a weight (used when themes are scored)
+
+A topic has a `relation` rule, tested sentence by sentence: the sentences where it holds are
+the evidence that the article relates the two sides, not merely names them. Those sentences
+become features (in the title, in the lead, share of body sentences, paragraphs carrying two
+or more of them) whose weighted sum is the score in [0, 1]; thresholds map the score to a
+level: primary, secondary, mention or none. Themes are rules scored on the relation sentences
+and their neighbours (the whole text for primary articles).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from luqum.exceptions import ParseError
+from luqum.parser import parser as lucene_parser
+from luqum.tree import (
+    AndOperation,
+    Boost,
+    FieldGroup,
+    Group,
+    Item,
+    Not,
+    OrOperation,
+    Phrase,
+    Plus,
+    Prohibit,
+    Proximity,
+    SearchField,
+    UnknownOperation,
+    Word,
+)
+from pydantic import Field
+
+from newsmon.config import ConfigError, StrictModel, validate_file
+from newsmon.entities import Gazetteer, Mention
+from newsmon.text import WORD, split_sentences
+
+RULES_ENGINE_VERSION = "1"
+DEFAULT_TOPICS = Path(__file__).resolve().parents[2] / "config" / "topics.yaml"
+Level = Literal["primary", "secondary", "mention", "none"]
+_FIELDS = ("title", "lead", "body")
+
+
+# --- the rules file --------------------------------------------------------------------------
+
+
+class ScoreWeights(StrictModel):
+    title_relation: float = 0.6  # the title itself relates the two sides
+    lead_relation: float = 0.35
+    body_share: float = 1.2  # times the fraction of body sentences that are relation sentences
+    strong_paragraph: float = 0.2  # per paragraph with >= 2 relation sentences (up to 3)
+    relation_sentence: float = 0.06  # per relation sentence (up to 5)
+
+
+class Thresholds(StrictModel):
+    primary: float = 0.6
+    secondary: float = 0.3
+    mention: float = 0.0001
+
+
+class ThemeRule(StrictModel):
+    rule: str
+    # summed weights of hits needed: around the relation sentences, and in a whole primary article
+    min_weight: float = Field(default=1.0, gt=0)
+    min_weight_primary: float = Field(default=2.0, gt=0)
+
+
+class TopicRule(StrictModel):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str
+    relation: str
+    weights: ScoreWeights = ScoreWeights()
+    thresholds: Thresholds = Thresholds()
+    themes: dict[str, ThemeRule] = Field(default_factory=dict)
+
+
+class TopicsFile(StrictModel):
+    version: str
+    lists: dict[str, str] = Field(default_factory=dict)
+    topics: tuple[TopicRule, ...] = Field(min_length=1)
+
+
+# --- matching --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    field: str
+    start: int
+    end: int
+    term: str
+    weight: float = 1.0
+
+
+@dataclass
+class Scope:
+    """A piece of text the rules are evaluated on: its tokens and linked entities, with offsets."""
+
+    field: str
+    tokens: list[tuple[str, int, int]]  # (lower-cased token, start, end) in the field's text
+    mentions: list[Mention]
+    entity_info: dict[str, tuple[str | None, str]]  # id -> (country, type)
+
+
+def _tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
+    stop = len(text) if end is None else end
+    return [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(text, start, stop)]
+
+
+def _word_matcher(word: str) -> Any:
+    word = word.lower()
+    if "*" in word or "?" in word:
+        regex = re.compile(fnmatch.translate(word))
+        return lambda token: bool(regex.match(token))
+    return lambda token: token == word
+
+
+class Rule:
+    """One compiled expression."""
+
+    def __init__(self, source: str, where: str, lists: dict[str, str], _depth: int = 0) -> None:
+        self.source = source
+        try:
+            self.tree: Item = lucene_parser.parse(source)
+        except (ParseError, Exception) as exc:  # luqum raises several error types for bad syntax
+            raise ConfigError(f"{where}: cannot parse rule {source!r}: {exc}") from None
+        self._lists: dict[str, Rule] = {}
+        self._where = where
+        self._check(self.tree, lists, _depth)
+
+    def _check(self, node: Item, lists: dict[str, str], depth: int) -> None:
+        if isinstance(node, SearchField):
+            name = node.name
+            if name == "list":
+                key = str(node.expr).strip('"')
+                if key not in lists:
+                    known = sorted(lists)
+                    raise ConfigError(f"{self._where}: unknown list {key!r} in {self.source!r} (lists: {known})")
+                if depth > 5:
+                    raise ConfigError(f"{self._where}: lists nested too deeply at {key!r}")
+                self._lists[key] = Rule(lists[key], f"lists.{key}", lists, depth + 1)
+                return
+            if name not in {"entity", "country", "type", *_FIELDS}:
+                raise ConfigError(f"{self._where}: unknown field {name!r} in {self.source!r}")
+        for child in node.children:
+            self._check(child, lists, depth)
+
+    def match(self, scope: Scope) -> list[Hit] | None:
+        """Hits when the rule holds in `scope`, None when it does not (an empty list: holds without hits)."""
+        return self._eval(self.tree, scope, 1.0)
+
+    def _eval(self, node: Item, scope: Scope, weight: float) -> list[Hit] | None:
+        if isinstance(node, (Group, FieldGroup)):
+            return self._eval(node.expr, scope, weight)
+        if isinstance(node, Boost):
+            return self._eval(node.expr, scope, weight * float(node.force))
+        if isinstance(node, (Not, Prohibit)):
+            return [] if self._eval(node.a, scope, weight) is None else None
+        if isinstance(node, Plus):
+            return self._eval(node.a, scope, weight)
+        if isinstance(node, AndOperation):
+            hits: list[Hit] = []
+            for child in node.children:
+                found = self._eval(child, scope, weight)
+                if found is None:
+                    return None
+                hits.extend(found)
+            return hits
+        if isinstance(node, (OrOperation, UnknownOperation)):
+            results = [r for r in (self._eval(c, scope, weight) for c in node.children) if r is not None]
+            return [h for r in results for h in r] if results else None
+        if isinstance(node, SearchField):
+            return self._field(node, scope, weight)
+        if isinstance(node, Proximity):
+            return _proximity(str(node.term.value).strip('"').split(), int(node.degree or 0), scope, weight)
+        if isinstance(node, Phrase):
+            return _phrase(str(node.value).strip('"').split(), scope, weight)
+        if isinstance(node, Word):
+            return _phrase([str(node.value)], scope, weight)
+        raise ConfigError(f"{self._where}: unsupported construct {type(node).__name__} in {self.source!r}")
+
+    def _field(self, node: SearchField, scope: Scope, weight: float) -> list[Hit] | None:
+        name, value = node.name, str(node.expr).strip('"')
+        if name in _FIELDS:
+            return self._eval(node.expr, scope, weight) if scope.field == name else None
+        if name == "list":
+            return self._lists[value].match_weighted(scope, weight)
+        hits = []
+        for m in scope.mentions:
+            if m.entity_id is None:
+                continue
+            country, etype = scope.entity_info.get(m.entity_id, (None, ""))
+            if (name == "entity" and m.entity_id == value) or (name == "country" and country == value) or (
+                name == "type" and etype == value
+            ):
+                hits.append(Hit(scope.field, m.start, m.end, m.surface, weight))
+        return hits or None
+
+    def match_weighted(self, scope: Scope, weight: float) -> list[Hit] | None:
+        return self._eval(self.tree, scope, weight)
+
+
+def _phrase(words: list[str], scope: Scope, weight: float) -> list[Hit] | None:
+    matchers = [_word_matcher(w) for w in words]
+    tokens, hits = scope.tokens, []
+    for i in range(len(tokens) - len(matchers) + 1):
+        if all(matchers[k](tokens[i + k][0]) for k in range(len(matchers))):
+            hits.append(Hit(scope.field, tokens[i][1], tokens[i + len(matchers) - 1][2], " ".join(words), weight))
+    return hits or None
+
+
+def _proximity(words: list[str], distance: int, scope: Scope, weight: float) -> list[Hit] | None:
+    matchers = [_word_matcher(w) for w in words]
+    positions = [[i for i, t in enumerate(scope.tokens) if m(t[0])] for m in matchers]
+    if not all(positions):
+        return None
+    for anchor in positions[0]:
+        window = [min(p, key=lambda i: abs(i - anchor)) for p in positions[1:]]
+        if all(abs(i - anchor) <= distance + len(words) - 1 for i in window):
+            idx = [anchor, *window]
+            return [Hit(scope.field, scope.tokens[min(idx)][1], scope.tokens[max(idx)][2], " ".join(words), weight)]
+    return None
+
+
+# --- tagging --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelationSentence:
+    field: str
+    sentence: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    topic: str
+    relevance: Level
+    score: float
+    themes: tuple[str, ...]
+    relation_sentences: tuple[RelationSentence, ...]
+    hits: tuple[Hit, ...]
+    features: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "relevance": self.relevance,
+            "score": round(self.score, 3),
+            "themes": list(self.themes),
+            "evidence": {
+                "sentences": [{"field": s.field, "sentence": s.sentence, "start": s.start, "end": s.end,
+                               "text": s.text} for s in self.relation_sentences],
+                "terms": [{"field": h.field, "start": h.start, "end": h.end, "term": h.term} for h in self.hits],
+                "features": {k: round(v, 3) for k, v in self.features.items()},
+            },
+        }
+
+
+@dataclass
+class _Unit:
+    """A sentence ready for rule evaluation."""
+
+    field: str
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    scope: Scope
+
+
+class TopicRules:
+    def __init__(self, data: TopicsFile) -> None:
+        self.data = data
+        self.version = f"{data.version}+engine-{RULES_ENGINE_VERSION}"
+        self.relations = {t.id: Rule(t.relation, f"topics.{t.id}.relation", data.lists) for t in data.topics}
+        self.themes = {
+            t.id: {name: Rule(th.rule, f"topics.{t.id}.themes.{name}", data.lists) for name, th in t.themes.items()}
+            for t in data.topics
+        }
+
+    @classmethod
+    def load(cls, path: Path | str = DEFAULT_TOPICS) -> TopicRules:
+        return _load_cached(str(Path(path).resolve()), Path(path).stat().st_mtime_ns)
+
+    def tag(
+        self, fields: dict[str, str | None], mentions: Sequence[Mention], gazetteer: Gazetteer
+    ) -> list[TopicResult]:
+        info: dict[str, tuple[str | None, str]] = {e.id: (e.country, str(e.type)) for e in gazetteer.data.entities}
+        units = list(_units(fields, mentions, info))
+        return [self._tag_topic(topic, units) for topic in self.data.topics]
+
+    def _tag_topic(self, topic: TopicRule, units: list[_Unit]) -> TopicResult:
+        relation = self.relations[topic.id]
+        related: list[tuple[_Unit, list[Hit]]] = []
+        for unit in units:
+            hits = relation.match(unit.scope)
+            if hits is not None:
+                related.append((unit, hits))
+        body_units = [u for u in units if u.field == "body"]
+        body_related = [u for u, _ in related if u.field == "body"]
+        per_paragraph: dict[int, int] = {}
+        for u in body_related:
+            per_paragraph[u.paragraph] = per_paragraph.get(u.paragraph, 0) + 1
+        features = {
+            "title_relation": float(any(u.field == "title" for u, _ in related)),
+            "lead_relation": float(any(u.field == "lead" for u, _ in related)),
+            "body_share": len(body_related) / len(body_units) if body_units else 0.0,
+            "strong_paragraph": float(min(3, sum(n >= 2 for n in per_paragraph.values()))),
+            "relation_sentence": float(min(5, len(related))),
+        }
+        w = topic.weights
+        score = min(1.0, sum(getattr(w, k) * v for k, v in features.items()))
+        t = topic.thresholds
+        level: Level = (
+            "primary" if score >= t.primary else "secondary" if score >= t.secondary
+            else "mention" if related and score >= t.mention else "none"
+        )  # fmt: skip
+        themes = self._themes(topic, level, units, related) if level != "none" else ()
+        return TopicResult(
+            topic.id, level, score, themes,
+            tuple(RelationSentence(u.field, u.index, u.paragraph, u.start, u.end, u.text) for u, _ in related),
+            tuple(h for _, hits in related for h in hits), features,
+        )  # fmt: skip
+
+    def _themes(
+        self, topic: TopicRule, level: Level, units: list[_Unit], related: list[tuple[_Unit, list[Hit]]]
+    ) -> tuple[str, ...]:
+        if level == "primary":
+            scope_units = units
+        else:
+            keys = {(u.field, u.index) for u, _ in related}
+            scope_units = [u for u in units if any((u.field, u.index + d) in keys for d in (-1, 0, 1))]
+        chosen = []
+        for name, rule in self.themes[topic.id].items():
+            total = 0.0
+            for unit in scope_units:
+                hits = rule.match(unit.scope)
+                if hits:
+                    total += max(h.weight for h in hits)  # each sentence counts once, by its strongest term
+            spec = topic.themes[name]
+            if total >= (spec.min_weight_primary if level == "primary" else spec.min_weight):
+                chosen.append(name)
+        return tuple(chosen)
+
+
+def _units(
+    fields: dict[str, str | None], mentions: Sequence[Mention], info: dict[str, tuple[str | None, str]]
+) -> Iterable[_Unit]:
+    by_field: dict[str, list[Mention]] = {}
+    for m in mentions:
+        by_field.setdefault(m.field, []).append(m)
+    for name in _FIELDS:
+        text = fields.get(name)
+        if not text:
+            continue
+        for sentence in split_sentences(text):
+            in_sentence = [m for m in by_field.get(name, []) if sentence.start <= m.start < sentence.end]
+            scope = Scope(name, _tokens(text, sentence.start, sentence.end), in_sentence, info)
+            paragraph = text.count("\n", 0, sentence.start)
+            yield _Unit(name, sentence.index, paragraph, sentence.start, sentence.end, sentence.text, scope)
+
+
+@cache
+def _load_cached(path: str, _mtime: int) -> TopicRules:
+    return TopicRules(validate_file(TopicsFile, Path(path)))
