@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newsmon.store import ArticleRow, FailureRow, LoadBatch, SourceRow, Store, StoreError, content_hash
+from newsmon.store import SQL_DIR, ArticleRow, FailureRow, LoadBatch, SourceRow, Store, StoreError, content_hash
 
 T0 = datetime(2024, 6, 19, 10, 0, tzinfo=UTC)
 
@@ -37,7 +37,8 @@ def test_schema_applies_once_and_is_recorded(tmp_path: Path) -> None:
         assert store.migrate() == []  # second application inside the same open: nothing to do
         versions = store.con.execute("SELECT version FROM schema_migrations").fetchall()
         tables = {r[0] for r in store.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    assert versions == [("001_core",)]
+    assert versions == [(f.stem,) for f in sorted((SQL_DIR / "schema").glob("*.sql"))]
+    assert ("001_core",) in versions
     assert {"articles", "article_sources", "feeds", "feed_polls", "runs", "v_feed_health", "v_articles_daily"} <= tables
     with Store.open(db) as store:  # reopening re-creates views, applies nothing
         assert store.migrate() == []

@@ -44,6 +44,8 @@ _LOCATIVE = frozenset(
 )
 _PARTICLES = r"(?:van|de|der|den|ter|ten|von|al|bin|ibn|el|le|la|du|da|dos)"
 _CAPITALISED = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w'’-]*[\w](?:\s+(?:{_PARTICLES}\s+)*[A-ZÀ-ÖØ-Þ][\w'’-]*[\w])*")
+# genitive forms that are ordinary Dutch words ("Lees ook", "Hans")
+_NOT_GENITIVES = frozenset({"Lees", "Hans", "Moons", "Parks", "Hans'", "Kangs"})
 _NOT_NAMES = frozenset(
     "De Het Een In Op Aan Bij Met Voor Na Van Uit Over Onder Naar Door Als Dat Die Dit Deze Er Ook Maar En Of "
     "Hij Zij Ze Wij We Ik Je U Het Zo Nu Toen Wel Niet Geen Volgens Tijdens Sinds Na Om Tot Wat Wie Waar Hoe "
@@ -80,26 +82,31 @@ class Gazetteer:
         self.entities: dict[str, EntityDef] = {e.id: e for e in data.entities}
         self.role_holders: dict[str, list[EntityDef]] = defaultdict(list)
         for ent in data.entities:
-            for spell in ent.roles:
-                self.role_holders[spell.role].append(ent)
+            for role_id in dict.fromkeys(spell.role for spell in ent.roles):  # a role held twice: one holder
+                self.role_holders[role_id].append(ent)
         table: dict[str, list[_Pattern]] = defaultdict(list)
         for ent in data.entities:
-            for name in ent.names:
-                for form in _with_genitives(name):
-                    table[form].append(_Pattern(ent.id, "name"))
-            for surname in ent.surnames:
-                for form in _with_genitives(surname):
-                    table[form].append(_Pattern(ent.id, "surname"))
-            for adjective in ent.adjectives:
-                table[adjective].append(_Pattern(ent.id, "adjective"))
-            for demonym in ent.demonyms:
-                table[demonym].append(_Pattern(ent.id, "demonym"))
+            for kind, values in (("name", ent.names), ("surname", ent.surnames), ("adjective", ent.adjectives),
+                                 ("demonym", ent.demonyms)):  # fmt: skip
+                for value in values:
+                    table[value].append(_Pattern(ent.id, kind))
         for role in data.roles:
             for phrase in role.phrases:
                 table[phrase].append(_Pattern(role.id, "role"))
+        # Genitives ("Poetins", "Sjojgoe's") only where no listed form already owns the string ("Japans").
+        generated: dict[str, list[_Pattern]] = defaultdict(list)
+        for string, patterns in table.items():
+            for p in patterns:
+                if p.kind in {"name", "surname"}:
+                    for form in _genitives(string):
+                        if form not in table and form not in _NOT_GENITIVES:
+                            generated[form].append(p)
+        table.update(generated)
         self._strings = list(table)
         self._patterns = [table[s] for s in self._strings]
-        self._matcher = ahocorasick_rs.AhoCorasick(self._strings, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+        # All overlapping matches: when the longest one is glued to a word ("Amerikaanse
+        # presidentsverkiezingen"), a shorter one at the same place can still count.
+        self._matcher = ahocorasick_rs.AhoCorasick(self._strings, matchkind=ahocorasick_rs.MatchKind.Standard)
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_GAZETTEER) -> Gazetteer:
@@ -117,8 +124,8 @@ class Gazetteer:
         state.named_anywhere = {
             self._patterns[i][0].target
             for text in (title, lead, body) if text
-            for i, s, e in self._matcher.find_matches_as_indexes(text)
-            if self._patterns[i][0].kind == "name" and is_word_boundary(text, s, e)
+            for i, _s, _e in _select(text, self._matcher.find_matches_as_indexes(text, overlapping=True))
+            if self._patterns[i][0].kind == "name"
         }
         found: list[Mention] = []
         for field, text in (("title", title), ("lead", lead), ("body", body)):
@@ -130,9 +137,7 @@ class Gazetteer:
         sentences = split_sentences(text)
         index = SentenceIndex(sentences)
         raw: list[Mention] = []
-        for pattern_index, start, end in self._matcher.find_matches_as_indexes(text):
-            if not is_word_boundary(text, start, end):
-                continue
+        for pattern_index, start, end in _select(text, self._matcher.find_matches_as_indexes(text, overlapping=True)):
             sentence = index.at(start)
             mention = self._resolve(text, start, end, self._patterns[pattern_index], published, state, field,
                                     sentence.index if sentence else 0)  # fmt: skip
@@ -217,11 +222,22 @@ class _Coreference:
         return ahead[0] if look_ahead and len(ahead) == 1 else None
 
 
-def _with_genitives(name: str) -> list[str]:
-    forms = [name]
+def _genitives(name: str) -> list[str]:
     if name[-1].isalpha() and name[-1].lower() not in "sxz":
-        forms += [name + "s", name + "'s", name + "’s"]
-    return forms
+        return [name + "s", name + "'s", name + "’s"]
+    return []
+
+
+def _select(text: str, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Whole-word matches, longest first at each place, never overlapping."""
+    ok = sorted((m for m in matches if is_word_boundary(text, m[1], m[2])), key=lambda m: (m[1], -(m[2] - m[1])))
+    chosen: list[tuple[int, int, int]] = []
+    end = -1
+    for match in ok:
+        if match[1] >= end:
+            chosen.append(match)
+            end = match[2]
+    return chosen
 
 
 def _previous_word(text: str, start: int) -> str:

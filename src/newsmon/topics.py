@@ -50,7 +50,7 @@ from pydantic import Field
 
 from newsmon.config import ConfigError, StrictModel, validate_file
 from newsmon.entities import Gazetteer, Mention
-from newsmon.text import WORD, split_sentences
+from newsmon.text import WORD, Sentence, split_sentences
 
 RULES_ENGINE_VERSION = "1"
 DEFAULT_TOPICS = Path(__file__).resolve().parents[2] / "config" / "topics.yaml"
@@ -73,6 +73,8 @@ class Thresholds(StrictModel):
     primary: float = 0.6
     secondary: float = 0.3
     mention: float = 0.0001
+    # "mainly about" shows in the headline or lead; without that, most of the body must carry it
+    primary_body_share_without_head: float = 0.5
 
 
 class ThemeRule(StrictModel):
@@ -82,10 +84,22 @@ class ThemeRule(StrictModel):
     min_weight_primary: float = Field(default=2.0, gt=0)
 
 
+class ContextRelation(StrictModel):
+    """A sentence rule that counts as a relation only in an article whose title or lead matches `context`.
+
+    For stories about one side that bring in the other in passing: a Russia story in which
+    "Noord-Koreaanse arbeiders" fill building sites never names Russia in that sentence.
+    """
+
+    context: str
+    sentence: str
+
+
 class TopicRule(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
     relation: str
+    context_relations: tuple[ContextRelation, ...] = ()
     weights: ScoreWeights = ScoreWeights()
     thresholds: Thresholds = Thresholds()
     themes: dict[str, ThemeRule] = Field(default_factory=dict)
@@ -295,6 +309,14 @@ class TopicRules:
         self.data = data
         self.version = f"{data.version}+engine-{RULES_ENGINE_VERSION}"
         self.relations = {t.id: Rule(t.relation, f"topics.{t.id}.relation", data.lists) for t in data.topics}
+        self.context_relations = {
+            t.id: [
+                (Rule(c.context, f"topics.{t.id}.context_relations.{i}.context", data.lists),
+                 Rule(c.sentence, f"topics.{t.id}.context_relations.{i}.sentence", data.lists))
+                for i, c in enumerate(t.context_relations)
+            ]
+            for t in data.topics
+        }  # fmt: skip
         self.themes = {
             t.id: {name: Rule(th.rule, f"topics.{t.id}.themes.{name}", data.lists) for name, th in t.themes.items()}
             for t in data.topics
@@ -313,9 +335,15 @@ class TopicRules:
 
     def _tag_topic(self, topic: TopicRule, units: list[_Unit]) -> TopicResult:
         relation = self.relations[topic.id]
+        heads = [u for u in units if u.field in {"title", "lead"}]
+        in_context = [rule for context, rule in self.context_relations[topic.id]
+                      if any(context.match(u.scope) is not None for u in heads)]  # fmt: skip
         related: list[tuple[_Unit, list[Hit]]] = []
         for unit in units:
             hits = relation.match(unit.scope)
+            for rule in in_context:
+                if hits is None and unit.field == "body":
+                    hits = rule.match(unit.scope)
             if hits is not None:
                 related.append((unit, hits))
         body_units = [u for u in units if u.field == "body"]
@@ -333,6 +361,9 @@ class TopicRules:
         w = topic.weights
         score = min(1.0, sum(getattr(w, k) * v for k, v in features.items()))
         t = topic.thresholds
+        head = features["title_relation"] or features["lead_relation"]
+        if not head and features["body_share"] < t.primary_body_share_without_head:
+            score = min(score, t.primary - 0.01)
         level: Level = (
             "primary" if score >= t.primary else "secondary" if score >= t.secondary
             else "mention" if related and score >= t.mention else "none"
@@ -375,11 +406,28 @@ def _units(
         text = fields.get(name)
         if not text:
             continue
-        for sentence in split_sentences(text):
+        for sentence in _split_units(name, text):
             in_sentence = [m for m in by_field.get(name, []) if sentence.start <= m.start < sentence.end]
             scope = Scope(name, _tokens(text, sentence.start, sentence.end), in_sentence, info)
             paragraph = text.count("\n", 0, sentence.start)
             yield _Unit(name, sentence.index, paragraph, sentence.start, sentence.end, sentence.text, scope)
+
+
+def _split_units(field_name: str, text: str) -> list[Sentence]:
+    """Sentences; in a headline a semicolon also separates two stories ("X in Pyongyang; Rusland ...")."""
+    sentences = split_sentences(text)
+    if field_name != "title":
+        return sentences
+    parts: list[Sentence] = []
+    for s in sentences:
+        offset = s.start
+        for piece in s.text.split(";"):
+            stripped = piece.strip()
+            if stripped:
+                start = text.index(stripped, offset)
+                parts.append(Sentence(s.index, start, start + len(stripped), stripped))
+                offset = start + len(stripped)
+    return parts
 
 
 @cache
