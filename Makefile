@@ -9,7 +9,7 @@ export PREFECT_LOGGING_LEVEL ?= WARNING
 export DO_NOT_TRACK ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo run ingest serve sql test check lint types feeds-check clean
+.PHONY: help setup demo run ingest report sql test check lint types feeds-check clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ ingest: ## the same steps in-process, without Prefect (CONFIG=config/demo to use
 
 feeds-check: ## poll each configured feed once and print a status table
 	$(NEWSMON) feeds check --config $(or $(CONFIG),config)
+
+report: ## write report/ (PNG plots + index.html) from the database via the Prefect report flow (CONFIG=config/demo)
+	$(PY) -m flows.report --config $(or $(CONFIG),config/demo) --out report
 
 sql: ## interactive DuckDB shell on the database (DB=data/demo.duckdb to pick another), fts preloaded
 	$(NEWSMON) sql $(if $(DB),--db $(DB),)

@@ -19,6 +19,7 @@ from newsmon.config import Config, ConfigError, load_config
 from newsmon.demosite import DemoSite, DemoSiteError, serve_demo
 from newsmon.extract import FeedHints, extract_article, parse_datetime
 from newsmon.pipeline import format_summary, poll_feeds, reanalyse, run_ingest
+from newsmon.report import write_report
 from newsmon.store import Store, StoreError, fts_extension_path
 
 app = typer.Typer(help="newsmon: monitor Dutch-language news feeds into DuckDB.", no_args_is_help=True)
@@ -179,6 +180,22 @@ def reprocess(
     except StoreError as exc:
         raise _fail(str(exc)) from None
     typer.echo(f"re-analysed {counts['articles']} articles: {counts['mentions']} entity mentions")
+
+
+@app.command()
+def report(
+    config_dir: ConfigOpt = Path("config"),
+    db: DbOpt = None,
+    out: Annotated[Path, typer.Option(help="directory for the PNGs and index.html")] = Path("report"),
+) -> None:
+    """Write the coverage report (plots and one self-contained HTML page), without Prefect."""
+    db_path = db or _load(config_dir).settings.db_path
+    try:
+        with Store.open(db_path) as store:
+            files = write_report(store, out)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"{files.html}: {len(files.images)} plots, {files.spikes} spike weeks, {files.events} timeline entries")
 
 
 @app.command("check-db")
