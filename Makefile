@@ -18,6 +18,10 @@ setup: ## create .venv and install newsmon with its dev tools
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@# Debian's Chromium renders the report in the browser test (root, as in CI; elsewhere install it yourself)
+	@command -v chromium >/dev/null || { if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	else echo "note: install Debian's chromium package for the report browser test"; fi; }
 
 demo: ## serve the bundled demo site on 127.0.0.1 and run the Prefect ingest flow into data/demo.duckdb
 	$(PY) -m flows.ingest --config config/demo --demo

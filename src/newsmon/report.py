@@ -81,6 +81,8 @@ def _entities_plot(store: Store, target: Path) -> None:
     fig, ax = plt.subplots(figsize=(11, 4.5), constrained_layout=True)
     if not monthly.empty:
         table = monthly.pivot_table(index="month", columns="entity", values="articles", aggfunc="sum").fillna(0)
+        table.index = pd.to_datetime(table.index)
+        table = table.asfreq("MS", fill_value=0)  # months without articles are zeros, not gaps bridged by lines
         for entity in table.sum().sort_values(ascending=False).index:
             ax.plot(table.index, table[entity], marker="o", markersize=3, linewidth=1, label=entity)
         ax.legend(loc="upper left", fontsize=8, ncols=2)
@@ -168,7 +170,15 @@ figure {{ margin: 1.5em 0; }} img {{ max-width: 100%; border: 1px solid #ddd; }}
 figcaption {{ font-size: .85em; color: #555; }} table {{ border-collapse: collapse; font-size: .85em; }}
 td, th {{ border-bottom: 1px solid #ddd; padding: .3em .5em; text-align: left; vertical-align: top; }}
 .level {{ font-size: .8em; color: #b2182b; }} .totals {{ color: #555; }}
-</style></head><body>
+</style>
+<script>
+// The page reports whether its plots really rendered (read by the browser test, harmless elsewhere).
+window.addEventListener("load", () => {{
+  const ok = [...document.images].filter(i => i.complete && i.naturalWidth > 0).length;
+  document.body.dataset.imagesLoaded = ok;
+  document.body.dataset.imagesTotal = document.images.length;
+}});
+</script></head><body>
 <h1>Noord-Korea–Rusland in het nieuws</h1>
 <p class="totals">{totals['tagged']} artikelen over de betrekkingen ({totals['primary']} primair) uit
 {totals['articles']} opgehaalde artikelen van {totals['outlets']} media, {totals['first']} tot {totals['last']}.</p>
