@@ -67,7 +67,8 @@ def test_metonym_versus_place(gaz: Gazetteer) -> None:
 
 
 def test_genitive_adjective_demonym_and_acronym_case(gaz: Gazetteer) -> None:
-    found = linked(gaz.find("Poetins plan: Noord-Koreaanse soldaten en Russen bij de VN, niet de vn.", date(2024, 6, 1)))
+    text = "Poetins plan: Noord-Koreaanse soldaten en Russen bij de VN, niet de vn."
+    found = linked(gaz.find(text, date(2024, 6, 1)))
     surfaces = {s: (eid, kind) for s, eid, kind in found}
     assert surfaces["Poetins"] == ("Q7747", "name")
     assert surfaces["Noord-Koreaanse"][1] == "adjective" and surfaces["Noord-Koreaanse"][0] == "Q423"
