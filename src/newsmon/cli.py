@@ -21,6 +21,7 @@ from newsmon.extract import FeedHints, extract_article, parse_datetime
 from newsmon.pipeline import format_summary, poll_feeds, reanalyse, run_ingest
 from newsmon.report import write_report
 from newsmon.store import Store, StoreError, fts_extension_path
+from newsmon.topics import explain_lines
 
 app = typer.Typer(help="newsmon: monitor Dutch-language news feeds into DuckDB.", no_args_is_help=True)
 feeds_app = typer.Typer(help="Inspect the configured feeds.", no_args_is_help=True)
@@ -162,13 +163,16 @@ def sql(
 def reprocess(
     config_dir: ConfigOpt = Path("config"),
     db: DbOpt = None,
-    what: Annotated[str, typer.Option(help="what to rebuild: entities")] = "entities",
+    what: Annotated[
+        str, typer.Option(help="entities | topics | events | all: each rebuilds the text analysis (topics use the "
+                               "mentions, events the topic levels), so all three are refreshed together")
+    ] = "all",
     since: Annotated[str | None, typer.Option(help="only articles published on or after YYYY-MM-DD")] = None,
     wait: WaitOpt = 30.0,
 ) -> None:
-    """Rebuild derived rows (entity mentions) of stored articles with the current rules; no network."""
-    if what != "entities":
-        raise _fail(f"--what {what!r}: only 'entities' can be rebuilt so far")
+    """Rebuild mentions, topics and events of stored articles with the current rules; no network."""
+    if what not in {"entities", "topics", "events", "all"}:
+        raise _fail(f"--what {what!r}: expected entities, topics, events or all")
     config = _load(config_dir)
     try:
         since_day = datetime.strptime(since, "%Y-%m-%d").date() if since else None  # noqa: DTZ007
@@ -179,7 +183,8 @@ def reprocess(
             counts = reanalyse(config, store, since_day)
     except StoreError as exc:
         raise _fail(str(exc)) from None
-    typer.echo(f"re-analysed {counts['articles']} articles: {counts['mentions']} entity mentions")
+    typer.echo(f"re-analysed {counts['articles']} articles: {counts['mentions']} entity mentions, "
+               f"{counts['tagged']} tagged, {counts['events']} events")
 
 
 @app.command()
@@ -196,6 +201,40 @@ def report(
     except StoreError as exc:
         raise _fail(str(exc)) from None
     typer.echo(f"{files.html}: {len(files.images)} plots, {files.spikes} spike weeks, {files.events} timeline entries")
+
+
+@app.command()
+def explain(
+    article: Annotated[str, typer.Argument(help="an article id from the database, or a plain-text file (- = stdin)")],
+    config_dir: ConfigOpt = Path("config"),
+    db: DbOpt = None,
+    date: Annotated[str | None, typer.Option("--date", help="publication date YYYY-MM-DD (for a file)")] = None,
+    topic: Annotated[str, typer.Option(help="topic id")] = "nk_ru",
+) -> None:
+    """Show why an article got its topic level: features, relation sentences and terms highlighted in context."""
+    if Path(article).is_file() or article == "-":
+        body = sys.stdin.read() if article == "-" else Path(article).read_text(encoding="utf-8")
+        title = lead = None
+        day = datetime.strptime(date, "%Y-%m-%d").date() if date else datetime.now(UTC).date()  # noqa: DTZ007
+    else:
+        db_path = db or _load(config_dir).settings.db_path
+        try:
+            with Store.open(db_path) as store:
+                row = store.con.execute(
+                    "SELECT title, lead, body, coalesce(published_at, fetched_at) FROM articles WHERE id = ?", [article]
+                ).fetchone()
+        except StoreError as exc:
+            raise _fail(str(exc)) from None
+        if row is None:
+            raise _fail(f"{article}: neither a file nor an article id in {db_path}")
+        title, lead, body, published = row
+        day = published.date()
+    result = analyse(body, day, title, lead)
+    found = next((t for t in result.topics if t.topic == topic), None)
+    if found is None:
+        raise _fail(f"--topic {topic!r}: not defined in topics.yaml")
+    for line in explain_lines(found, {"title": title, "lead": lead, "body": body}, colour=sys.stdout.isatty()):
+        typer.echo(line)
 
 
 @app.command("check-db")

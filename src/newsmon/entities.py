@@ -121,12 +121,14 @@ class Gazetteer:
         state = _Coreference()
         # Headlines say "Kim" and leave the full name to the body: for title and lead, a surname may
         # point ahead to an entity the article names in full anywhere (if only one fits).
-        state.named_anywhere = {
-            self._patterns[i][0].target
-            for text in (title, lead, body) if text
-            for i, _s, _e in _select(text, self._matcher.find_matches_as_indexes(text, overlapping=True))
-            if self._patterns[i][0].kind == "name"
-        }
+        state.named_anywhere = set()
+        for text in (title, lead, body):
+            for i, _s, _e in _select(text or "", self._matcher.find_matches_as_indexes(text or "", overlapping=True)):
+                first = self._patterns[i][0]
+                if first.kind == "name":
+                    state.named_anywhere.add(first.target)
+                elif first.kind == "role" and (holder := self.holder(first.target, published)) is not None:
+                    state.named_anywhere.add(holder.id)
         found: list[Mention] = []
         for field, text in (("title", title), ("lead", lead), ("body", body)):
             if text:

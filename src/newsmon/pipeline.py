@@ -494,7 +494,7 @@ def reanalyse(config: Config, store: Store, since: date | None = None, batch_siz
     gazetteer = resources.load_gazetteer()
     store.sync_gazetteer(gazetteer.version, *gazetteer.frames())
     rows = store.articles_for_analysis(sorted(ANALYSED_STATUSES), since)
-    done = mentions = 0
+    done = mentions = tagged = events = 0
     for chunk in chunks(rows, batch_size):
         work = [(aid, title, lead, body, published.astimezone(AMSTERDAM).date(), resources)
                 for aid, title, lead, body, published in chunk]
@@ -510,4 +510,6 @@ def reanalyse(config: Config, store: Store, since: date | None = None, batch_siz
         store.load_batch(batch)
         done += len(results)
         mentions += len(batch.mentions)
-    return {"articles": done, "mentions": mentions}
+        tagged += sum(t.relevance != "none" for t in batch.topics)
+        events += len(batch.events)
+    return {"articles": done, "mentions": mentions, "tagged": tagged, "events": events}

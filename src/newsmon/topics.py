@@ -75,6 +75,8 @@ class Thresholds(StrictModel):
     mention: float = 0.0001
     # "mainly about" shows in the headline or lead; without that, most of the body must carry it
     primary_body_share_without_head: float = 0.5
+    # one sentence is a passing remark, whatever the length of the article
+    min_sentences_above_mention: int = 2
 
 
 class ThemeRule(StrictModel):
@@ -364,6 +366,8 @@ class TopicRules:
         head = features["title_relation"] or features["lead_relation"]
         if not head and features["body_share"] < t.primary_body_share_without_head:
             score = min(score, t.primary - 0.01)
+        if not head and len(related) < t.min_sentences_above_mention:
+            score = min(score, t.secondary - 0.01)
         level: Level = (
             "primary" if score >= t.primary else "secondary" if score >= t.secondary
             else "mention" if related and score >= t.mention else "none"
@@ -433,3 +437,32 @@ def _split_units(field_name: str, text: str) -> list[Sentence]:
 @cache
 def _load_cached(path: str, _mtime: int) -> TopicRules:
     return TopicRules(validate_file(TopicsFile, Path(path)))
+
+
+_BOLD, _RESET = "\033[1;31m", "\033[0m"
+
+
+def explain_lines(result: TopicResult, fields: dict[str, str | None], colour: bool = True) -> list[str]:
+    """Terminal lines that show a topic decision: level, features, and each relation sentence with its
+    matched terms highlighted (keyword in context)."""
+    on, off = (_BOLD, _RESET) if colour else ("[", "]")
+    lines = [
+        f"topic {result.topic}: {result.relevance} (score {result.score:.2f}); themes: "
+        + (", ".join(result.themes) or "-"),
+        "features: " + ", ".join(f"{k}={v:g}" for k, v in result.features.items()),
+    ]
+    if not result.relation_sentences:
+        lines.append("no sentence relates the two sides")
+    for sentence in result.relation_sentences:
+        text = fields.get(sentence.field) or ""
+        spans = sorted({(h.start, h.end) for h in result.hits
+                        if h.field == sentence.field and sentence.start <= h.start < sentence.end})  # fmt: skip
+        out, pos = [], sentence.start
+        for start, end in spans:
+            if start < pos:
+                continue
+            out += [text[pos:start], on, text[start:end], off]
+            pos = end
+        out.append(text[pos : sentence.end])
+        lines.append(f"  {sentence.field}#{sentence.sentence}: {''.join(out)}")
+    return lines

@@ -1,0 +1,80 @@
+"""Topic rules: the language analysts edit, and decisions on hand-made cases."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from newsmon.analysis import Resources, analyse
+from newsmon.config import ConfigError
+from newsmon.topics import DEFAULT_TOPICS, TopicRules
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def level(body: str, title: str | None = None, day: date = date(2024, 6, 20)) -> str:
+    return next(t.relevance for t in analyse(body, day, title).topics if t.topic == "nk_ru")
+
+
+def test_passing_mention_in_a_ukraine_story() -> None:
+    body = ("Oekraïne meldt zware gevechten bij Pokrovsk. Het leger zegt dat de aanvallen de hele nacht duurden. "
+            "Rusland krijgt volgens Kyiv granaten uit Noord-Korea en drones uit Iran. "
+            "De burgemeester riep inwoners op de stad te verlaten. Hulpdiensten werken dag en nacht. "
+            "In Charkiv viel de stroom uit na een aanval op een centrale.")
+    assert level(body, "Zware gevechten bij Pokrovsk") == "mention"
+
+
+def test_both_countries_in_a_list_are_not_a_relation() -> None:
+    body = ("De Algemene Vergadering nam de resolutie aan met 140 stemmen voor. Rusland, Noord-Korea, Belarus en "
+            "Syrië stemden tegen. China onthield zich van stemming. De tekst roept op tot een staakt-het-vuren.")
+    assert level(body, "VN-vergadering steunt resolutie over Oekraïne") == "none"
+
+
+def test_summit_headline_is_primary() -> None:
+    body = "De Noord-Koreaanse leider kwam met zijn trein aan. Poetin ontving hem op de kosmodroom."
+    assert level(body, "Kim en Poetin ontmoeten elkaar op Vostotsjny", date(2023, 9, 13)) == "primary"
+
+
+def test_kim_clijsters_is_no_north_korea() -> None:
+    body = "Kim Clijsters won in Antwerpen van de Russische nummer drie. Het publiek genoot van de partij."
+    assert level(body, "Clijsters wint van Russische") == "none"
+
+
+def test_malformed_rule_names_topic_and_position(tmp_path: Path) -> None:
+    bad = tmp_path / "topics.yaml"
+    text = DEFAULT_TOPICS.read_text(encoding="utf-8")
+    bad.write_text(text.replace('relation: "list:nk AND list:ru AND (list:cue OR title:*)"',
+                                'relation: "list:nk AND (list:ru OR"'), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"topics\.nk_ru\.relation: cannot parse rule .*unmatched parenthesis"):
+        TopicRules.load(bad)
+    bad.write_text(text.replace("list:cue OR title:*", "list:cues OR title:*"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"topics\.nk_ru\.relation: unknown list 'cues'"):
+        TopicRules.load(bad)
+
+
+def test_rules_file_is_editable(tmp_path: Path) -> None:
+    """An analyst tightens a rule; the same text changes level without touching code."""
+    edited = tmp_path / "topics.yaml"
+    text = DEFAULT_TOPICS.read_text(encoding="utf-8")
+    edited.write_text(text.replace("OR granat*", ""), encoding="utf-8")  # granaten no longer a relation cue
+    body = ("Rusland krijgt granaten uit Noord-Korea. Het front blijft onrustig. In Charkiv viel de stroom uit. "
+            "Hulpdiensten werken dag en nacht. De burgemeester vraagt om geduld.")
+    original = analyse(body, date(2024, 6, 20), "Front onrustig").topics[0].relevance
+    changed = analyse(body, date(2024, 6, 20), "Front onrustig", resources=Resources(topics=edited)).topics[0]
+    assert original == "mention" and changed.relevance == "none"
+
+
+def test_explain_shows_the_evidence(tmp_path: Path) -> None:
+    text = tmp_path / "stuk.txt"
+    text.write_text("Rusland krijgt volgens Kyiv granaten uit Noord-Korea. Verder was het rustig.", encoding="utf-8")
+    cli = Path(sys.executable).with_name("newsmon")
+    out = subprocess.run([cli, "explain", str(text), "--date", "2024-06-20"], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.splitlines()[0].startswith("topic nk_ru: mention")
+    assert "[Rusland] krijgt volgens Kyiv [granaten] uit [Noord-Korea]" in out
+    assert shutil.which(str(cli))
