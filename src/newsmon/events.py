@@ -348,27 +348,60 @@ def _resolve(kind: str, m: re.Match[str], pub: date, tense: Tense) -> _Range | N
     return _RESOLVERS[kind](groups, pub, tense)
 
 
+# Cheap substring tests (on the lower-cased sentence) that must pass before a pattern is run:
+# most sentences hold no month, weekday or season, and Python's regex engine is the bottleneck.
+_UNITS = ("dag", "week", "weken", "maand", "jaar", "uur")
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "earlier_this_year": ("eerder dit jaar",),
+    "relative_event": _UNITS,
+    "vague": ("binnenkort", "onlangs", "recentelijk", "destijds", "ooit", "eerder", "later", "afgelopen", "komende",
+              "sinds"),
+    "count_ago": ("geleden",),
+    "count_ahead": ("over ",),
+    "date": tuple(MONTHS),
+    "part_month": ("begin", "half", "midden", "eind", "medio"),
+    "part_year": ("begin", "midden", "medio", "eind"),
+    "month_year": tuple(MONTHS),
+    "season": ("voorjaar", "lente", "zomer", "najaar", "herfst", "winter"),
+    "quarter": ("kwartaal",),
+    "week_number": ("week ",),
+    "relative_unit": ("week", "maand", "jaar"),
+    "weekday": tuple(WEEKDAYS),
+    "deictic": ("vandaag", "vanochtend", "vanmorgen", "vanmiddag", "vanavond", "vannacht", "gister", "morgen"),
+    "month": tuple(MONTHS),
+}  # fmt: skip
+_FOUR_DIGITS = re.compile(r"\d{4}")
+
+
 def find_expressions(text: str, published: date) -> list[TemporalExpression]:
     """All temporal expressions in `text`, resolved against `published` where possible."""
     found: list[TemporalExpression] = []
     for sentence in split_sentences(text):
+        low = sentence.text.lower()
+        has_year = _FOUR_DIGITS.search(low) is not None
+        kinds = [(k, p) for k, p in _PATTERNS
+                 if (has_year if k == "year" else any(t in low for t in _TRIGGERS[k]))]  # fmt: skip
+        if not kinds:
+            continue
         clauses = [(c.start(), c.end()) for c in _CLAUSE.finditer(sentence.text)]
-        tenses = [sentence_tense(sentence.text[a:b]) for a, b in clauses]
-        whole = sentence_tense(sentence.text)
+        tenses: dict[tuple[int, int], Tense] = {}  # worked out only for clauses that hold an expression
         taken: list[tuple[int, int]] = []
-        for kind, pattern in _PATTERNS:
+        for kind, pattern in kinds:
             for m in pattern.finditer(sentence.text):
                 if any(s < m.end() and m.start() < e for s, e in taken):
                     continue
                 if kind == "year" and not _YEAR_CONTEXT.search(sentence.text[: m.start()]):
                     continue
-                start, end = sentence.start + m.start(), sentence.start + m.end()
-                tense = next((t for (a, b), t in zip(clauses, tenses, strict=True) if a <= m.start() < b), whole)
-                resolved = None if kind in {"relative_event", "vague"} else _resolve(kind, m, published, tense)
-                if resolved is None and kind not in {"relative_event", "vague"}:
+                clause = next(((a, b) for a, b in clauses if a <= m.start() < b), (0, len(sentence.text)))
+                if clause not in tenses:
+                    tenses[clause] = sentence_tense(sentence.text[clause[0] : clause[1]])
+                unresolvable = kind in {"relative_event", "vague"}
+                resolved = None if unresolvable else _resolve(kind, m, published, tenses[clause])
+                if resolved is None and not unresolvable:
                     continue
                 taken.append((m.start(), m.end()))
-                dates = resolved or (None, None, None)
-                found.append(TemporalExpression(text[start:end], start, end, sentence.index, *dates))
+                start, end = sentence.start + m.start(), sentence.start + m.end()
+                found.append(TemporalExpression(text[start:end], start, end, sentence.index,
+                                                *(resolved or (None, None, None))))  # fmt: skip
     found.sort(key=lambda e: e.start)
     return found

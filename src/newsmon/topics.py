@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from luqum.exceptions import ParseError
 from luqum.parser import parser as lucene_parser
 from luqum.tree import (
     AndOperation,
@@ -125,14 +124,24 @@ class Hit:
     weight: float = 1.0
 
 
-@dataclass
 class Scope:
     """A piece of text the rules are evaluated on: its tokens and linked entities, with offsets."""
 
-    field: str
-    tokens: list[tuple[str, int, int]]  # (lower-cased token, start, end) in the field's text
-    mentions: list[Mention]
-    entity_info: dict[str, tuple[str | None, str]]  # id -> (country, type)
+    def __init__(
+        self, field: str, tokens: list[tuple[str, int, int]], mentions: list[Mention],
+        entity_info: dict[str, tuple[str | None, str]],
+    ) -> None:  # fmt: skip
+        self.field = field
+        self.tokens = tokens  # (lower-cased token, start, end) in the field's text
+        self.mentions = mentions
+        self.entity_info = entity_info  # id -> (country, type)
+        self.positions: dict[str, list[int]] = {}
+        for i, (token, _s, _e) in enumerate(tokens):
+            self.positions.setdefault(token, []).append(i)
+        self.memo: dict[tuple[str, float], list[Hit] | None] = {}  # named lists, evaluated once per scope
+
+    def hits_at(self, indexes: list[int], term: str, weight: float) -> list[Hit]:
+        return [Hit(self.field, self.tokens[i][1], self.tokens[i][2], term, weight) for i in indexes]
 
 
 def _tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
@@ -140,119 +149,171 @@ def _tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[str
     return [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(text, start, stop)]
 
 
-def _word_matcher(word: str) -> Any:
-    word = word.lower()
-    if "*" in word or "?" in word:
-        regex = re.compile(fnmatch.translate(word))
-        return lambda token: bool(regex.match(token))
-    return lambda token: token == word
+Matcher = Callable[[Scope, float], "list[Hit] | None"]
+
+
+def _glob(word: str) -> re.Pattern[str] | None:
+    return re.compile(fnmatch.translate(word.lower())) if "*" in word or "?" in word else None
+
+
+def _words(words: list[str]) -> Matcher:
+    """Any of many single words: one pass over the scope's distinct tokens."""
+    exact = {w.lower() for w in words if _glob(w) is None}
+    globs = [fnmatch.translate(w.lower()) for w in words if _glob(w) is not None]
+    combined = re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
+
+    def match(scope: Scope, weight: float) -> list[Hit] | None:
+        hits: list[Hit] = []
+        for token in exact & scope.positions.keys():
+            hits += scope.hits_at(scope.positions[token], token, weight)
+        if combined is not None:
+            for token, indexes in scope.positions.items():
+                if token not in exact and combined.match(token):
+                    hits += scope.hits_at(indexes, token, weight)
+        return hits or None
+
+    return match
+
+
+def _phrase(words: list[str]) -> Matcher:
+    if len(words) == 1:
+        return _words(words)
+    tests = [(_glob(w), w.lower()) for w in words]
+    term = " ".join(words)
+
+    def match(scope: Scope, weight: float) -> list[Hit] | None:
+        tokens, hits = scope.tokens, []
+        first = tests[0]
+        starts = (scope.positions.get(first[1], []) if first[0] is None
+                  else [i for i, t in enumerate(tokens) if first[0].match(t[0])])  # fmt: skip
+        for i in starts:
+            if i + len(tests) <= len(tokens) and all(
+                (g.match(tokens[i + k][0]) if g else tokens[i + k][0] == w) for k, (g, w) in enumerate(tests)
+            ):
+                hits.append(Hit(scope.field, tokens[i][1], tokens[i + len(tests) - 1][2], term, weight))
+        return hits or None
+
+    return match
+
+
+def _proximity(words: list[str], distance: int) -> Matcher:
+    singles = [_words([w]) for w in words]
+    term = " ".join(words)
+
+    def match(scope: Scope, weight: float) -> list[Hit] | None:
+        found = [m(scope, weight) for m in singles]
+        if not all(found):
+            return None
+        index_of = {t[1]: i for i, t in enumerate(scope.tokens)}
+        positions = [[index_of[h.start] for h in hits or []] for hits in found]
+        for anchor in positions[0]:
+            window = [min(p, key=lambda i: abs(i - anchor)) for p in positions[1:]]
+            if all(abs(i - anchor) <= distance + len(words) - 1 for i in window):
+                idx = [anchor, *window]
+                return [Hit(scope.field, scope.tokens[min(idx)][1], scope.tokens[max(idx)][2], term, weight)]
+        return None
+
+    return match
 
 
 class Rule:
-    """One compiled expression."""
+    """One expression, compiled once into nested matchers."""
 
     def __init__(self, source: str, where: str, lists: dict[str, str], _depth: int = 0) -> None:
         self.source = source
-        try:
-            self.tree: Item = lucene_parser.parse(source)
-        except (ParseError, Exception) as exc:  # luqum raises several error types for bad syntax
-            raise ConfigError(f"{where}: cannot parse rule {source!r}: {exc}") from None
-        self._lists: dict[str, Rule] = {}
         self._where = where
-        self._check(self.tree, lists, _depth)
+        self._raw_lists = lists
+        self._depth = _depth
+        try:
+            tree: Item = lucene_parser.parse(source)
+        except Exception as exc:  # luqum raises several error types for bad syntax
+            raise ConfigError(f"{where}: cannot parse rule {source!r}: {exc}") from None
+        self._matcher = self._compile(tree)
 
-    def _check(self, node: Item, lists: dict[str, str], depth: int) -> None:
-        if isinstance(node, SearchField):
-            name = node.name
-            if name == "list":
-                key = str(node.expr).strip('"')
-                if key not in lists:
-                    known = sorted(lists)
-                    raise ConfigError(f"{self._where}: unknown list {key!r} in {self.source!r} (lists: {known})")
-                if depth > 5:
-                    raise ConfigError(f"{self._where}: lists nested too deeply at {key!r}")
-                self._lists[key] = Rule(lists[key], f"lists.{key}", lists, depth + 1)
-                return
-            if name not in {"entity", "country", "type", *_FIELDS}:
-                raise ConfigError(f"{self._where}: unknown field {name!r} in {self.source!r}")
-        for child in node.children:
-            self._check(child, lists, depth)
-
-    def match(self, scope: Scope) -> list[Hit] | None:
+    def match(self, scope: Scope, weight: float = 1.0) -> list[Hit] | None:
         """Hits when the rule holds in `scope`, None when it does not (an empty list: holds without hits)."""
-        return self._eval(self.tree, scope, 1.0)
+        return self._matcher(scope, weight)
 
-    def _eval(self, node: Item, scope: Scope, weight: float) -> list[Hit] | None:
-        if isinstance(node, (Group, FieldGroup)):
-            return self._eval(node.expr, scope, weight)
+    def _compile(self, node: Item) -> Matcher:
+        if isinstance(node, (Group, FieldGroup, Plus)):
+            return self._compile(node.expr if not isinstance(node, Plus) else node.a)
         if isinstance(node, Boost):
-            return self._eval(node.expr, scope, weight * float(node.force))
+            inner, force = self._compile(node.expr), float(node.force)
+            return lambda scope, weight: inner(scope, weight * force)
         if isinstance(node, (Not, Prohibit)):
-            return [] if self._eval(node.a, scope, weight) is None else None
-        if isinstance(node, Plus):
-            return self._eval(node.a, scope, weight)
+            negated = self._compile(node.a)
+            return lambda scope, weight: [] if negated(scope, weight) is None else None
         if isinstance(node, AndOperation):
-            hits: list[Hit] = []
-            for child in node.children:
-                found = self._eval(child, scope, weight)
-                if found is None:
-                    return None
-                hits.extend(found)
-            return hits
+            return _all([self._compile(c) for c in node.children])
         if isinstance(node, (OrOperation, UnknownOperation)):
-            results = [r for r in (self._eval(c, scope, weight) for c in node.children) if r is not None]
-            return [h for r in results for h in r] if results else None
+            words = [c for c in node.children if isinstance(c, Word)]
+            others = [self._compile(c) for c in node.children if not isinstance(c, Word)]
+            return _any(([_words([str(w.value) for w in words])] if words else []) + others)
         if isinstance(node, SearchField):
-            return self._field(node, scope, weight)
+            return self._field(node)
         if isinstance(node, Proximity):
-            return _proximity(str(node.term.value).strip('"').split(), int(node.degree or 0), scope, weight)
+            return _proximity(str(node.term.value).strip('"').split(), int(node.degree or 0))
         if isinstance(node, Phrase):
-            return _phrase(str(node.value).strip('"').split(), scope, weight)
+            return _phrase(str(node.value).strip('"').split())
         if isinstance(node, Word):
-            return _phrase([str(node.value)], scope, weight)
+            return _words([str(node.value)])
         raise ConfigError(f"{self._where}: unsupported construct {type(node).__name__} in {self.source!r}")
 
-    def _field(self, node: SearchField, scope: Scope, weight: float) -> list[Hit] | None:
+    def _field(self, node: SearchField) -> Matcher:
         name, value = node.name, str(node.expr).strip('"')
         if name in _FIELDS:
-            return self._eval(node.expr, scope, weight) if scope.field == name else None
+            inner = self._compile(node.expr)
+            return lambda scope, weight: inner(scope, weight) if scope.field == name else None
         if name == "list":
-            return self._lists[value].match_weighted(scope, weight)
-        hits = []
-        for m in scope.mentions:
-            if m.entity_id is None:
-                continue
-            country, etype = scope.entity_info.get(m.entity_id, (None, ""))
-            if (name == "entity" and m.entity_id == value) or (name == "country" and country == value) or (
-                name == "type" and etype == value
-            ):
-                hits.append(Hit(scope.field, m.start, m.end, m.surface, weight))
-        return hits or None
+            if value not in self._raw_lists:
+                known = sorted(self._raw_lists)
+                raise ConfigError(f"{self._where}: unknown list {value!r} in {self.source!r} (lists: {known})")
+            if self._depth > 5:
+                raise ConfigError(f"{self._where}: lists nested too deeply at {value!r}")
+            listed = Rule(self._raw_lists[value], f"lists.{value}", self._raw_lists, self._depth + 1)
 
-    def match_weighted(self, scope: Scope, weight: float) -> list[Hit] | None:
-        return self._eval(self.tree, scope, weight)
+            def by_list(scope: Scope, weight: float) -> list[Hit] | None:
+                key = (value, weight)
+                if key not in scope.memo:
+                    scope.memo[key] = listed.match(scope, weight)
+                return scope.memo[key]
+
+            return by_list
+        if name not in {"entity", "country", "type"}:
+            raise ConfigError(f"{self._where}: unknown field {name!r} in {self.source!r}")
+
+        def by_entity(scope: Scope, weight: float) -> list[Hit] | None:
+            hits = []
+            for m in scope.mentions:
+                if m.entity_id is None:
+                    continue
+                country, etype = scope.entity_info.get(m.entity_id, (None, ""))
+                if {"entity": m.entity_id, "country": country, "type": etype}[name] == value:
+                    hits.append(Hit(scope.field, m.start, m.end, m.surface, weight))
+            return hits or None
+
+        return by_entity
 
 
-def _phrase(words: list[str], scope: Scope, weight: float) -> list[Hit] | None:
-    matchers = [_word_matcher(w) for w in words]
-    tokens, hits = scope.tokens, []
-    for i in range(len(tokens) - len(matchers) + 1):
-        if all(matchers[k](tokens[i + k][0]) for k in range(len(matchers))):
-            hits.append(Hit(scope.field, tokens[i][1], tokens[i + len(matchers) - 1][2], " ".join(words), weight))
-    return hits or None
+def _all(parts: list[Matcher]) -> Matcher:
+    def match(scope: Scope, weight: float) -> list[Hit] | None:
+        hits: list[Hit] = []
+        for part in parts:
+            found = part(scope, weight)
+            if found is None:
+                return None
+            hits += found
+        return hits
+
+    return match
 
 
-def _proximity(words: list[str], distance: int, scope: Scope, weight: float) -> list[Hit] | None:
-    matchers = [_word_matcher(w) for w in words]
-    positions = [[i for i, t in enumerate(scope.tokens) if m(t[0])] for m in matchers]
-    if not all(positions):
-        return None
-    for anchor in positions[0]:
-        window = [min(p, key=lambda i: abs(i - anchor)) for p in positions[1:]]
-        if all(abs(i - anchor) <= distance + len(words) - 1 for i in window):
-            idx = [anchor, *window]
-            return [Hit(scope.field, scope.tokens[min(idx)][1], scope.tokens[max(idx)][2], " ".join(words), weight)]
-    return None
+def _any(parts: list[Matcher]) -> Matcher:
+    def match(scope: Scope, weight: float) -> list[Hit] | None:
+        results = [r for r in (p(scope, weight) for p in parts) if r is not None]
+        return [h for r in results for h in r] if results else None
+
+    return match
 
 
 # --- tagging --------------------------------------------------------------------------------
