@@ -71,7 +71,8 @@ def test_rules_file_is_editable(tmp_path: Path) -> None:
 
 def test_explain_shows_the_evidence(tmp_path: Path) -> None:
     text = tmp_path / "stuk.txt"
-    text.write_text("Rusland krijgt volgens Kyiv granaten uit Noord-Korea. Verder was het rustig.", encoding="utf-8")
+    text.write_text("Rusland krijgt volgens Kyiv granaten uit Noord-Korea. Verder was het rustig. De burgemeester "
+                    "sprak de inwoners toe. Hulpdiensten werkten de hele nacht door.", encoding="utf-8")
     cli = Path(sys.executable).with_name("newsmon")
     out = subprocess.run([cli, "explain", str(text), "--date", "2024-06-20"], capture_output=True, text=True,
                          check=True).stdout

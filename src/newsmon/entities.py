@@ -65,6 +65,7 @@ class Mention:
     kind: str  # name | surname | role | adjective | demonym | metonym
     source: str  # gazetteer | candidate
     refers_to: str | None = None  # for metonyms: the government it stands for
+    role: str | None = None  # for role mentions: the role id
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ class Gazetteer:
                                     sentence.index if sentence else 0)  # fmt: skip
             if mention is not None:
                 raw.append(mention)
-        kept = _drop_appositive_roles(text, raw)
+        kept = self._drop_appositive_roles(text, raw)
         kept.extend(_candidates(text, sentences, raw, field))
         kept.sort(key=lambda m: (m.start, m.end))
         return kept
@@ -160,7 +161,8 @@ class Gazetteer:
             holder = self.holder(first.target, published)
             if holder is not None:
                 state.introduce(holder)
-            return Mention(holder.id if holder else None, surface, start, end, field, sentence, "role", "gazetteer")
+            return Mention(holder.id if holder else None, surface, start, end, field, sentence, "role", "gazetteer",
+                           role=first.target)
         if first.kind == "surname":
             if _followed_by_other_name(text, end):
                 return None  # someone else's first name: the candidate pass keeps the whole name
@@ -174,6 +176,25 @@ class Gazetteer:
                 return Mention(entity.id, surface, start, end, field, sentence, "metonym", "gazetteer",
                                entity.metonym_for)  # fmt: skip
         return Mention(entity.id, surface, start, end, field, sentence, first.kind, "gazetteer")
+
+    def _drop_appositive_roles(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """'de Russische president Poetin': keep the name, drop the role that introduces it. The name may be
+        of an earlier holder of the role ("de Noord-Koreaanse leider Kim Jong-il", days after his death)."""
+        kept = []
+        for i, m in enumerate(mentions):
+            nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+            if (
+                m.kind == "role"
+                and nxt is not None
+                and nxt.kind in {"name", "surname", "metonym"}
+                and nxt.entity_id is not None
+                and (nxt.entity_id == m.entity_id
+                     or any(r.role == m.role for r in self.entities[nxt.entity_id].roles))
+                and text[m.end : nxt.start].strip(" ,") == ""
+            ):  # fmt: skip
+                continue
+            kept.append(m)
+        return kept
 
     def describe(self, entity_id: str) -> dict[str, Any]:
         ent = self.entities[entity_id]
@@ -255,23 +276,6 @@ def _followed_by_other_name(text: str, end: int) -> bool:
     """'Kim Clijsters', 'Moon Ji-ho': a capitalised word right after a surname makes it someone else's name."""
     rest = text[end : end + 40]
     return bool(re.match(r" [A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]", rest))
-
-
-def _drop_appositive_roles(text: str, mentions: list[Mention]) -> list[Mention]:
-    """'de Russische president Poetin': keep the name, drop the role that introduces it."""
-    kept = []
-    for i, m in enumerate(mentions):
-        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        if (
-            m.kind == "role"
-            and nxt is not None
-            and nxt.kind in {"name", "surname", "metonym"}
-            and nxt.entity_id == m.entity_id
-            and text[m.end : nxt.start].strip(" ,") == ""
-        ):
-            continue
-        kept.append(m)
-    return kept
 
 
 def _candidates(text: str, sentences: list[Sentence], known: list[Mention], field: str) -> list[Mention]:

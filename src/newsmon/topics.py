@@ -427,8 +427,8 @@ class TopicRules:
         head = features["title_relation"] or features["lead_relation"]
         if not head and features["body_share"] < t.primary_body_share_without_head:
             score = min(score, t.primary - 0.01)
-        if not head and len(related) < t.min_sentences_above_mention:
-            score = min(score, t.secondary - 0.01)
+            if len(related) < t.min_sentences_above_mention:
+                score = min(score, t.secondary - 0.01)
         level: Level = (
             "primary" if score >= t.primary else "secondary" if score >= t.secondary
             else "mention" if related and score >= t.mention else "none"
