@@ -446,8 +446,8 @@ class TopicRules:
         if level == "primary":
             scope_units = units
         else:
-            keys = {(u.field, u.index) for u, _ in related}
-            scope_units = [u for u in units if any((u.field, u.index + d) in keys for d in (-1, 0, 1))]
+            keys = {(u.field, u.start) for u, _ in related}
+            scope_units = [u for u in units if (u.field, u.start) in keys]  # what the relation sentences are about
         chosen = []
         for name, rule in self.themes[topic.id].items():
             total = 0.0
