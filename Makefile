@@ -9,7 +9,7 @@ export PREFECT_LOGGING_LEVEL ?= WARNING
 export DO_NOT_TRACK ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo run ingest report sql test check lint types feeds-check clean
+.PHONY: help setup demo run ingest report sql test check lint types feeds-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -44,8 +44,12 @@ sql: ## interactive DuckDB shell on the database (DB=data/demo.duckdb to pick an
 test: ## run the whole test suite
 	$(PY) -m pytest
 
+N ?= 2000
+bench: ## benchmark on N synthetic pages (default 2000): prints medians, writes bench/results.json
+	$(PY) bench/run.py --n $(N)
+
 lint: ## ruff
-	$(VENV)/bin/ruff check src flows tests demo
+	$(VENV)/bin/ruff check src flows tests demo bench
 
 types: ## mypy --strict on src/
 	$(VENV)/bin/mypy
