@@ -53,12 +53,14 @@ PREFECT_STEPS = Steps(poll=poll_task, fetch_and_extract=fetch_extract_task, load
 
 
 @flow(name="ingest", log_prints=True)
-def ingest_flow(config_dir: str = "config", db: str | None = None, demo: bool = False) -> dict[str, Any]:
+def ingest_flow(
+    config_dir: str = "config", db: str | None = None, demo: bool = False, due_only: bool = False
+) -> dict[str, Any]:
     """Poll the configured feeds, fetch and extract new articles, load them into DuckDB."""
     config = load_config(config_dir)
     db_path = Path(db) if db else config.settings.db_path
     with serve_demo(config, demo), Store.open(db_path) as store:
-        summary = run_ingest(config, store, mode="flow", steps=PREFECT_STEPS)
+        summary = run_ingest(config, store, mode="flow", steps=PREFECT_STEPS, due_only=due_only)
     text = format_summary(summary, str(db_path))
     create_markdown_artifact(key="ingest-summary", markdown=f"```\n{text}\n```", description="ingest run summary")
     return summary
@@ -69,10 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", default="config", help="configuration directory")
     parser.add_argument("--db", default=None, help="DuckDB file (default: db_path from settings)")
     parser.add_argument("--demo", action="store_true", help="serve the bundled demo site meanwhile")
+    parser.add_argument("--due-only", action="store_true", help="poll only feeds whose next poll time has come")
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)  # fail before Prefect starts when the config is bad
-        summary = ingest_flow(config_dir=args.config, db=args.db, demo=args.demo)
+        summary = ingest_flow(config_dir=args.config, db=args.db, demo=args.demo, due_only=args.due_only)
     except (ConfigError, StoreError, DemoSiteError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

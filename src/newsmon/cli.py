@@ -56,14 +56,18 @@ def demo_site_for(config: Config, enabled: bool) -> Iterator[DemoSite | None]:
 
 @app.command()
 def ingest(
-    config_dir: ConfigOpt = Path("config"), db: DbOpt = None, demo: DemoOpt = False, wait: WaitOpt = 30.0
+    config_dir: ConfigOpt = Path("config"),
+    db: DbOpt = None,
+    demo: DemoOpt = False,
+    wait: WaitOpt = 30.0,
+    due_only: Annotated[bool, typer.Option("--due-only", help="poll only feeds whose next poll time has come")] = False,
 ) -> None:
     """Poll feeds, fetch new articles, extract and load them, in-process (no Prefect)."""
     config = _load(config_dir)
     db_path = db or config.settings.db_path
     try:
         with demo_site_for(config, demo), Store.open(db_path, wait_s=wait) as store:
-            summary = run_ingest(config, store, mode="inprocess")
+            summary = run_ingest(config, store, mode="inprocess", due_only=due_only)
     except StoreError as exc:
         raise _fail(str(exc)) from None
     typer.echo(format_summary(summary, str(db_path)))
