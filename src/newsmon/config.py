@@ -157,21 +157,26 @@ def _key_line(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     return line
 
 
-def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+# libyaml's C loader when present: the gazetteer is large and every worker process reads it
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read_yaml(path: Path) -> tuple[Any, str]:
     if not path.is_file():
         raise ConfigError(f"{path}: file not found")
     text = path.read_text(encoding="utf-8")
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        return yaml.load(text, Loader=_LOADER), text  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
 
 
 def validate_file(model: type[M], path: Path) -> M:
-    data, tree = _read_yaml(path)
+    data, text = _read_yaml(path)
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
+        tree = yaml.compose(text, Loader=_LOADER)  # positions, only needed to report errors
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])

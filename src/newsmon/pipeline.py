@@ -10,6 +10,7 @@ both paths run the same code. Nothing here imports prefect.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import logging
 import multiprocessing
@@ -220,9 +221,17 @@ def analyse_article(article: Article, resources: Resources) -> Analysis | None:
     return analyse(article.body, published, article.title, article.lead, resources)
 
 
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
-    # spawn, not fork: the caller may be a threaded Prefect worker.
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    """One worker pool per process, kept across batches and runs: starting a worker (imports, rules)
+    costs about a second, which must not be paid per batch. spawn, not fork: the caller may be a
+    threaded Prefect worker."""
+    if workers not in _POOLS:
+        _POOLS[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        atexit.register(_POOLS[workers].shutdown, wait=False, cancel_futures=True)
+    return _POOLS[workers]
 
 
 def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutcome]:
@@ -248,8 +257,7 @@ def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutc
         work.append((i, item, sha))
     workers = config.settings.ingest.extract_workers
     if workers > 1 and len(work) >= _INLINE_EXTRACT_BELOW:
-        with _pool(workers) as pool:
-            extracted = list(pool.map(_extract_one, [w[1] for w in work], chunksize=8))
+        extracted = list(_pool(workers).map(_extract_one, [w[1] for w in work], chunksize=8))
     else:
         extracted = [_extract_one(w[1]) for w in work]
     for (i, item, sha), done in zip(work, extracted, strict=True):
@@ -527,8 +535,7 @@ def reanalyse(config: Config, store: Store, since: date | None = None, batch_siz
                 for aid, title, lead, body, published in chunk]
         workers = config.settings.ingest.extract_workers
         if workers > 1 and len(work) >= 4 * _INLINE_EXTRACT_BELOW:
-            with _pool(workers) as pool:
-                results = list(pool.map(_analyse_stored, work, chunksize=32))
+            results = list(_pool(workers).map(_analyse_stored, work, chunksize=32))
         else:
             results = [_analyse_stored(w) for w in work]
         batch = LoadBatch()
