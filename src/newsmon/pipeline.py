@@ -235,38 +235,35 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutcome]:
-    """Fetch a batch of pages concurrently, archive the raw bytes, and extract them on all cores."""
+    """Fetch a batch of pages concurrently, archive the raw bytes, and extract + analyse each page on
+    the worker pool as soon as it arrives, so network waits and CPU work overlap."""
     archive = Archive(config.settings.archive_dir)
-
-    async def fetch() -> list[FetchResult]:
-        async with PoliteClient(config.settings.http) as client:
-            return await fetch_all(client, [j.url for j in jobs], concurrency=config.settings.ingest.fetch_concurrency)
-
-    results = asyncio.run(fetch())
-    outcomes: dict[int, PageOutcome] = {}
-    work: list[tuple[int, _Work, str]] = []
     resources = resources_for(config)
-    for i, (job, result) in enumerate(zip(jobs, results, strict=True)):
+    ingest = config.settings.ingest
+    parallel = ingest.extract_workers > 1 and len(jobs) >= _INLINE_EXTRACT_BELOW
+
+    async def one(client: PoliteClient, slots: asyncio.Semaphore, job: FetchJob) -> PageOutcome:
+        async with slots:
+            result = await client.get(job.url)
         if not result.ok or result.not_modified:
-            outcomes[i] = PageOutcome(job, None, None, result.status, result.fetched_at,
-                                      result.error or "unexpected 304 for a page")
-            continue
+            return PageOutcome(job, None, None, result.status, result.fetched_at,
+                               result.error or "unexpected 304 for a page")
         sha = archive.put(result.body)
-        item = _Work(result.body, result.final_url, job.hints, result.fetched_at,
-                     config.settings.ingest.max_future_days, resources)
-        work.append((i, item, sha))
-    workers = config.settings.ingest.extract_workers
-    if workers > 1 and len(work) >= _INLINE_EXTRACT_BELOW:
-        extracted = list(_pool(workers).map(_extract_one, [w[1] for w in work], chunksize=8))
-    else:
-        extracted = [_extract_one(w[1]) for w in work]
-    for (i, item, sha), done in zip(work, extracted, strict=True):
-        job, result = jobs[i], results[i]
-        if isinstance(done, str):
-            outcomes[i] = PageOutcome(job, None, sha, result.status, item.fetched_at, f"{item.url}: {done}")
+        item = _Work(result.body, result.final_url, job.hints, result.fetched_at, ingest.max_future_days, resources)
+        if parallel:
+            done = await asyncio.get_running_loop().run_in_executor(_pool(ingest.extract_workers), _extract_one, item)
         else:
-            outcomes[i] = PageOutcome(job, done[0], sha, result.status, item.fetched_at, None, done[1])
-    return [outcomes[i] for i in range(len(jobs))]
+            done = _extract_one(item)
+        if isinstance(done, str):
+            return PageOutcome(job, None, sha, result.status, item.fetched_at, f"{item.url}: {done}")
+        return PageOutcome(job, done[0], sha, result.status, item.fetched_at, None, done[1])
+
+    async def run() -> list[PageOutcome]:
+        async with PoliteClient(config.settings.http) as client:
+            slots = asyncio.Semaphore(ingest.fetch_concurrency)
+            return list(await asyncio.gather(*(one(client, slots, job) for job in jobs)))
+
+    return asyncio.run(run())
 
 
 # --- assembling rows ----------------------------------------------------------------------

@@ -162,14 +162,22 @@ def _words(words: list[str]) -> Matcher:
     globs = [fnmatch.translate(w.lower()) for w in words if _glob(w) is not None]
     combined = re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
 
+    # Which tokens match, remembered across texts: news vocabulary repeats, regex calls are slow.
+    verdicts: dict[str, bool] = {}
+
+    def matches(token: str) -> bool:
+        verdict = verdicts.get(token)
+        if verdict is None:
+            if len(verdicts) > 200_000:
+                verdicts.clear()
+            verdict = verdicts[token] = token in exact or bool(combined and combined.match(token))
+        return verdict
+
     def match(scope: Scope, weight: float) -> list[Hit] | None:
         hits: list[Hit] = []
-        for token in exact & scope.positions.keys():
-            hits += scope.hits_at(scope.positions[token], token, weight)
-        if combined is not None:
-            for token, indexes in scope.positions.items():
-                if token not in exact and combined.match(token):
-                    hits += scope.hits_at(indexes, token, weight)
+        for token, indexes in scope.positions.items():
+            if matches(token):
+                hits += scope.hits_at(indexes, token, weight)
         return hits or None
 
     return match
@@ -392,7 +400,7 @@ class TopicRules:
     def tag(
         self, fields: dict[str, str | None], mentions: Sequence[Mention], gazetteer: Gazetteer
     ) -> list[TopicResult]:
-        info: dict[str, tuple[str | None, str]] = {e.id: (e.country, str(e.type)) for e in gazetteer.data.entities}
+        info = _entity_info(gazetteer)
         units = list(_units(fields, mentions, info))
         return [self._tag_topic(topic, units) for topic in self.data.topics]
 
@@ -493,6 +501,12 @@ def _split_units(field_name: str, text: str) -> list[Sentence]:
                 parts.append(Sentence(s.index, start, start + len(stripped), stripped))
                 offset = start + len(stripped)
     return parts
+
+
+@cache
+def _entity_info(gazetteer: Gazetteer) -> dict[str, tuple[str | None, str]]:
+    """id -> (country, type), built once per compiled gazetteer."""
+    return {e.id: (e.country, str(e.type)) for e in gazetteer.data.entities}
 
 
 @cache
