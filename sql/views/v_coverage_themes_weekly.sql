@@ -1,9 +1,18 @@
--- Tagged articles per ISO week x outlet x theme (an article with two themes counts for both).
+-- Tagged articles per ISO week x outlet x theme (an article with two themes counts for both),
+-- zero-filled over the weeks of v_coverage_weekly and the themes that occur.
 CREATE OR REPLACE VIEW v_coverage_themes_weekly AS
 WITH source AS (
     SELECT week, outlet_id, topic, unnest(themes) AS theme FROM v_topic_articles WHERE relevance <> 'none'
 ),
-final AS (
+counts AS (
     SELECT week, outlet_id, topic, theme, count(*) AS articles FROM source GROUP BY ALL
+),
+grid AS (
+    SELECT DISTINCT w.week, w.outlet_id, w.topic, t.theme
+    FROM v_coverage_weekly w JOIN (SELECT DISTINCT topic, theme FROM source) t USING (topic)
+),
+final AS (
+    SELECT g.week, g.outlet_id, g.topic, g.theme, coalesce(c.articles, 0) AS articles
+    FROM grid g LEFT JOIN counts c USING (week, outlet_id, topic, theme)
 )
 SELECT * FROM final ORDER BY week, outlet_id, theme;

@@ -61,7 +61,12 @@ _PAST_VERBS = (
     "trok trokken stelde stelden wees wezen hielp hielpen dacht dachten wist wisten kon konden wilde wilden "
     "moest moesten mocht mochten lag lagen zat zaten liep liepen sprong wierp wierpen koos kozen dwong dwongen "
     "verscheen verschenen verdween verdwenen ontsnapte vluchtte vluchtten vormde vormden werkte werkten woonde "
-    "woonden hoopte hoopten"
+    "woonden hoopte hoopten wachtte wachtten keek keken bleek bleken leek leken gold golden verliet verlieten "
+    "reed reden groette groetten schudde schudden overhandigde overhandigden prees prezen bedankte bedankten "
+    "omhelsde omhelsden dronk dronken at aten belde belden telde telden mislukte mislukten lukte lukten slaagde "
+    "slaagden faalde faalden probeerde probeerden noteerde noteerden zweeg "
+    "zwegen beweerde beweerden bezorgde waarschuwde ontstonden oefende oefenden marcheerde marcheerden "
+    "paradeerde paradeerden inspecteerde inspecteerden plande planden regelde regelden"
 ).split()
 _PAST = re.compile(
     r"\b(?:" + "|".join(_PAST_VERBS) + r")\b"
