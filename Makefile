@@ -9,7 +9,7 @@ export PREFECT_LOGGING_LEVEL ?= WARNING
 export DO_NOT_TRACK ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo run ingest report sql test check lint types feeds-check bench clean
+.PHONY: help setup demo run ingest report serve ui export sql test check lint types feeds-check bench clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -37,6 +37,15 @@ feeds-check: ## poll each configured feed once and print a status table
 
 report: ## write report/ (PNG plots + index.html) from the database via the Prefect report flow (CONFIG=config/demo)
 	$(PY) -m flows.report --config $(or $(CONFIG),config/demo) --out report
+
+ui: ## the Prefect server and UI on http://127.0.0.1:4200 (project-local PREFECT_HOME); leave it running
+	$(VENV)/bin/prefect server start --host 127.0.0.1 --port 4200
+
+serve: ## serve ingest (every 15 min, due feeds) and report (daily) on the schedules in settings.yaml; needs `make ui`
+	PREFECT_API_URL=http://127.0.0.1:4200/api $(PY) -m flows.serve --config $(or $(CONFIG),config)
+
+export: ## Parquet files of the main tables and views, with manifest.json (DB=... OUT=export)
+	$(NEWSMON) export $(if $(DB),--db $(DB),) --out $(or $(OUT),export)
 
 sql: ## interactive DuckDB shell on the database (DB=data/demo.duckdb to pick another), fts preloaded
 	$(NEWSMON) sql $(if $(DB),--db $(DB),)

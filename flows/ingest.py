@@ -18,6 +18,7 @@ from typing import Any
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from newsmon.config import Config, ConfigError, load_config
 from newsmon.demosite import DemoSiteError, serve_demo
@@ -49,7 +50,13 @@ def load_task(store: Store, batch: LoadBatch) -> None:
     store.load_batch(batch)
 
 
-PREFECT_STEPS = Steps(poll=poll_task, fetch_and_extract=fetch_extract_task, load=load_task)
+# quote(): Prefect walks task arguments to record their lineage; a batch of thousands of rows is
+# data, not upstream futures, and walking it cost more than the work itself.
+PREFECT_STEPS = Steps(
+    poll=lambda config, states: poll_task(quote(config), quote(states)),
+    fetch_and_extract=lambda config, jobs: fetch_extract_task(quote(config), quote(jobs)),
+    load=lambda store, batch: load_task(quote(store), quote(batch)),
+)
 
 
 @flow(name="ingest", log_prints=True)

@@ -18,7 +18,7 @@ from newsmon.analysis import Resources, analyse, analysis_json
 from newsmon.config import Config, ConfigError, load_config
 from newsmon.demosite import DemoSite, DemoSiteError, serve_demo
 from newsmon.extract import FeedHints, extract_article, parse_datetime
-from newsmon.pipeline import format_summary, poll_feeds, reanalyse, run_ingest
+from newsmon.pipeline import format_summary, poll_feeds, reanalyse, reextract, run_ingest
 from newsmon.report import write_report
 from newsmon.store import Store, StoreError, fts_extension_path
 from newsmon.topics import explain_lines
@@ -168,15 +168,16 @@ def reprocess(
     config_dir: ConfigOpt = Path("config"),
     db: DbOpt = None,
     what: Annotated[
-        str, typer.Option(help="entities | topics | events | all: each rebuilds the text analysis (topics use the "
-                               "mentions, events the topic levels), so all three are refreshed together")
+        str, typer.Option(help="extract | entities | topics | events | all. extract re-reads the raw archive with "
+                               "the current extractor; the other three rebuild the text analysis together (topics "
+                               "use the mentions, events the topic levels); all does both")
     ] = "all",
     since: Annotated[str | None, typer.Option(help="only articles published on or after YYYY-MM-DD")] = None,
     wait: WaitOpt = 30.0,
 ) -> None:
-    """Rebuild mentions, topics and events of stored articles with the current rules; no network."""
-    if what not in {"entities", "topics", "events", "all"}:
-        raise _fail(f"--what {what!r}: expected entities, topics, events or all")
+    """Rebuild derived rows of stored articles with the current extractor and rules; no network."""
+    if what not in {"extract", "entities", "topics", "events", "all"}:
+        raise _fail(f"--what {what!r}: expected extract, entities, topics, events or all")
     config = _load(config_dir)
     try:
         since_day = datetime.strptime(since, "%Y-%m-%d").date() if since else None  # noqa: DTZ007
@@ -184,11 +185,16 @@ def reprocess(
         raise _fail(f"--since {since!r}: expected YYYY-MM-DD") from None
     try:
         with Store.open(db or config.settings.db_path, wait_s=wait) as store:
-            counts = reanalyse(config, store, since_day)
+            if what in {"extract", "all"}:
+                extracted = reextract(config, store, since_day)
+                typer.echo(f"re-extracted {extracted['articles']} articles from the archive: {extracted['changed']} "
+                           f"with new text, {extracted['missing_raw']} without a stored page")
+            if what != "extract":
+                counts = reanalyse(config, store, since_day)
+                typer.echo(f"re-analysed {counts['articles']} articles: {counts['mentions']} entity mentions, "
+                           f"{counts['tagged']} tagged, {counts['events']} events")
     except StoreError as exc:
         raise _fail(str(exc)) from None
-    typer.echo(f"re-analysed {counts['articles']} articles: {counts['mentions']} entity mentions, "
-               f"{counts['tagged']} tagged, {counts['events']} events")
 
 
 @app.command()
@@ -239,6 +245,23 @@ def explain(
         raise _fail(f"--topic {topic!r}: not defined in topics.yaml")
     for line in explain_lines(found, {"title": title, "lead": lead, "body": body}, colour=sys.stdout.isatty()):
         typer.echo(line)
+
+
+@app.command()
+def export(
+    config_dir: ConfigOpt = Path("config"),
+    db: DbOpt = None,
+    out: Annotated[Path, typer.Option(help="directory for the Parquet files and manifest.json")] = Path("export"),
+) -> None:
+    """Write the main tables and views as Parquet files with a manifest (rows, columns, sha256)."""
+    db_path = db or _load(config_dir).settings.db_path
+    try:
+        with Store.open(db_path) as store:
+            manifest = store.export_parquet(out)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"{out}/manifest.json: {len(manifest['files'])} files, "
+               f"{sum(f['rows'] for f in manifest['files'])} rows")
 
 
 @app.command("check-db")

@@ -63,6 +63,21 @@ class IngestSettings(StrictModel):
     max_poll_interval_s: int = Field(default=6 * 3600, ge=60)
 
 
+class ScheduleSettings(StrictModel):
+    """When the served flows run (cron, in `timezone`)."""
+
+    ingest_cron: str = "*/15 * * * *"
+    report_cron: str = "0 6 * * *"
+    timezone: str = "Europe/Amsterdam"
+
+    @field_validator("ingest_cron", "report_cron")
+    @classmethod
+    def _five_fields(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError(f"not a 5-field cron expression: {value!r}")
+        return value
+
+
 class DemoSettings(StrictModel):
     site_dir: Path = Path("demo/site")
     host: str = "127.0.0.1"
@@ -74,6 +89,7 @@ class Settings(StrictModel):
     data_dir: Path = Path("data")
     http: HttpSettings
     ingest: IngestSettings = IngestSettings()
+    schedules: ScheduleSettings = ScheduleSettings()
     demo: DemoSettings | None = None
 
     @property

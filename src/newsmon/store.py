@@ -23,6 +23,12 @@ import duckdb
 import pandas as pd
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+# what `newsmon export` writes: the main tables and the analysts' views
+EXPORTED = (
+    "outlets", "feeds", "articles", "article_sources", "entities", "entity_mentions", "article_topics", "events",
+    "runs", "v_topic_articles", "v_coverage_weekly", "v_coverage_spikes", "v_entity_weekly",
+    "v_entity_comentions_weekly", "v_event_timeline", "v_feed_health",
+)  # fmt: skip
 _EXT_DIR_PARTS = ("duckdb_ext", "extensions", f"v{duckdb.__version__}", "linux_amd64")
 
 
@@ -377,6 +383,26 @@ class Store:
         ).fetchall()
         return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
+    def articles_for_reextract(
+        self, since: date | None = None
+    ) -> list[tuple[tuple[Any, ...], datetime | None, str | None]]:
+        """Stored pages with their first feed's date and title, oldest first."""
+        rows = self.con.execute(
+            "SELECT a.id, a.url, a.canonical_url, a.outlet_id, a.fetched_at, a.raw_sha256, a.http_status, "
+            "a.first_run_id, min(s.feed_published_at), min(s.feed_title) "
+            "FROM articles a LEFT JOIN article_sources s ON s.article_id = a.id "
+            "WHERE a.raw_sha256 IS NOT NULL AND (?::DATE IS NULL OR a.published_at >= ?::DATE) "
+            "GROUP BY ALL ORDER BY min(a.published_at), a.id",
+            [since, since],
+        ).fetchall()
+        return [(tuple(r[:8]), r[8], r[9]) for r in rows]
+
+    def content_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        if not ids:
+            return {}
+        rows = self.con.execute("SELECT id, content_sha256 FROM articles WHERE list_contains(?, id)", [list(ids)])
+        return dict(rows.fetchall())
+
     def retryable_failures(self, max_attempts: int) -> list[FailureRow]:
         rows = self.con.execute(
             "SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, last_failed_at, http_status, "
@@ -442,6 +468,26 @@ class Store:
             file.stem: self.con.execute(file.read_text(encoding="utf-8")).fetchall()
             for file in sorted((sql_dir / "checks").glob("*.sql"))
         }
+
+    def export_parquet(self, out: Path) -> dict[str, Any]:
+        """Each of EXPORTED as out/<name>.parquet, plus out/manifest.json describing them."""
+        out.mkdir(parents=True, exist_ok=True)
+        files = []
+        for name in EXPORTED:
+            target = out / f"{name}.parquet"
+            self.con.execute(f"COPY (SELECT * FROM {name}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+            columns = [(r[0], r[1]) for r in self.con.execute(f"DESCRIBE SELECT * FROM {name}").fetchall()]
+            rows = self.con.execute(f"SELECT count(*) FROM '{target}'").fetchone()
+            files.append({
+                "name": name, "file": target.name, "rows": int(rows[0]) if rows else 0,
+                "columns": [{"name": c, "type": t} for c, t in columns],
+                "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
+            })  # fmt: skip
+        versions = [r[0] for r in self.con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
+        manifest = {"exported_at": datetime.now(UTC).isoformat(), "database": str(self.path),
+                    "schema_versions": versions, "files": files}  # fmt: skip
+        (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        return manifest
 
     def rebuild_fts(self) -> bool:
         """(Re)build the BM25 index over title, lead and body with the Dutch stemmer."""
