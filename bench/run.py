@@ -131,7 +131,7 @@ def write_config(target: Path, base: str, feeds: list[str], db: Path) -> Path:
 def _extract_page(path: str) -> int:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(Path(path).read_bytes(), with_metadata=True, include_comments=False)
+    doc = trafilatura.bare_extraction(Path(path).read_bytes(), with_metadata=False, include_comments=False)
     return len(getattr(doc, "text", "") or "")
 
 

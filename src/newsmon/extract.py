@@ -245,6 +245,44 @@ def _read_meta_tags(tree: Any, meta: _PageMeta) -> None:
     meta.paywall_text = bool(_PAYWALL_TEXT.search(own_text))
 
 
+_NOT_IN_COMMENTS = (
+    "not(ancestor-or-self::*[contains(@class, 'comment') or contains(@class, 'reactie') or contains(@id, 'comment')"
+    " or contains(@class, 'related') or contains(@class, 'teaser')])"
+)
+_BYLINE_XPATHS = (
+    f"//*[@itemprop='author'][{_NOT_IN_COMMENTS}]",
+    f"//*[@rel='author'][{_NOT_IN_COMMENTS}]",
+    "//*[contains(@class, 'byline') or contains(@class, 'author') or contains(@class, 'auteur')]"
+    f"[{_NOT_IN_COMMENTS}]",
+)
+_DOOR = re.compile(r"^\s*(Door|Tekst:?)\s+\S")
+
+
+def _byline(tree: Any) -> str | None:
+    """A visible byline ("Door Jan de Vries") when JSON-LD and meta tags name no author."""
+    for xpath in _BYLINE_XPATHS:
+        for node in tree.xpath(xpath):
+            text = _text(node.text_content())
+            if text and len(text) < 100:
+                return text
+    for node in tree.xpath("//article//p | //header//p | //article//span | //header//span"):
+        text = _text(node.text_content())
+        if text and len(text) < 80 and _DOOR.match(text):
+            return text
+    return None
+
+
+def _fallback_title(tree: Any) -> str | None:
+    """The page's own headline when neither JSON-LD, og:title nor the feed gave one."""
+    for xpath in ("//h1", "//title"):
+        found = tree.xpath(xpath)
+        if found:
+            text = _text(found[0].text_content())
+            if text:
+                return re.split(r"\s+[|–-]\s+", text)[0] if xpath == "//title" else text
+    return None
+
+
 def parse_datetime(value: str | None) -> tuple[datetime | None, str]:
     """(aware UTC datetime, precision) from an ISO-like string; naive times are Amsterdam time."""
     if not value:
@@ -344,12 +382,14 @@ def extract_article(
     doc = None
     if tree is not None:
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+            # with_metadata=False: metadata is read above from JSON-LD and meta tags; trafilatura's own
+            # (htmldate) cost ~60 ms of the ~75 ms per page measured on the demo site.
+            html, url=url, with_metadata=False, include_comments=False, include_tables=True,
             include_images=False, deduplicate=False,
         )  # fmt: skip
     body = (getattr(doc, "text", None) or "").strip()
     body = re.sub(r"\n{2,}", "\n", body)
-    title = meta.title or _text(getattr(doc, "title", None)) or hints.title
+    title = meta.title or hints.title or (_fallback_title(tree) if tree is not None else None)
     lead = meta.lead or hints.summary or None
     body = drop_repeated_head(body, title, lead)
     words = len(body.split())
@@ -366,7 +406,7 @@ def extract_article(
         title=title,
         lead=lead,
         body=body,
-        author=clean_author(meta.author or getattr(doc, "author", None) or hints.author),
+        author=clean_author(meta.author or (_byline(tree) if tree is not None else None) or hints.author),
         section=meta.section or hints.section,
         published_at=published,
         published_source=source,

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from newsmon.analysis import ANALYSED_STATUSES, Analysis, Resources, analyse, resources_for
 from newsmon.archive import Archive
 from newsmon.config import Config, Feed
-from newsmon.extract import Article, FeedHints, extract_article
+from newsmon.extract import Article, FeedHints, detect_language, extract_article
 from newsmon.feeds import FeedEntry, FeedError, body_hash, parse_feed
 from newsmon.http import Conditional, FetchResult, PoliteClient, fetch_all
 from newsmon.store import (
@@ -224,6 +224,22 @@ def analyse_article(article: Article, resources: Resources) -> Analysis | None:
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 
 
+def _warm(resources: Resources) -> None:
+    """Load what every page needs (rules, language model) before the first page arrives."""
+    resources.load_gazetteer()
+    resources.load_topics()
+    detect_language("Dit is een korte Nederlandse zin om het taalmodel te laden voordat het werk begint.")
+
+
+def prewarm(config: Config) -> None:
+    """Start the worker pool and let each worker load its models while the first pages are fetched."""
+    workers = config.settings.ingest.extract_workers
+    if workers > 1:
+        pool = _pool(workers)
+        for _ in range(workers):
+            pool.submit(_warm, resources_for(config))
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     """One worker pool per process, kept across batches and runs: starting a worker (imports, rules)
     costs about a second, which must not be paid per batch. spawn, not fork: the caller may be a
@@ -240,7 +256,7 @@ def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutc
     archive = Archive(config.settings.archive_dir)
     resources = resources_for(config)
     ingest = config.settings.ingest
-    parallel = ingest.extract_workers > 1 and len(jobs) >= _INLINE_EXTRACT_BELOW
+    parallel = ingest.extract_workers > 1 and (len(jobs) >= _INLINE_EXTRACT_BELOW or ingest.extract_workers in _POOLS)
 
     async def one(client: PoliteClient, slots: asyncio.Semaphore, job: FetchJob) -> PageOutcome:
         async with slots:
@@ -467,6 +483,8 @@ def run_ingest(
             config = replace(config, feeds=tuple(due_feeds(config, states)))
         polls = steps.poll(config, states)
         plan = plan_fetches(polls, store, store.retryable_failures(MAX_FETCH_ATTEMPTS))
+        if len(plan.jobs) >= _INLINE_EXTRACT_BELOW:
+            prewarm(config)
         for chunk in chunks(plan.jobs, config.settings.ingest.batch_size):
             batch_outcomes = steps.fetch_and_extract(config, chunk)
             steps.load(store, batch_rows(batch_outcomes, run_id))
