@@ -114,6 +114,11 @@ def test_kill_9_mid_run_loses_nothing_and_the_rerun_completes(tmp_path: Path, de
     (cfg / "settings.yaml").write_text(settings)
     config = load_config(cfg)
     cli = str(Path(sys.executable).with_name("newsmon"))
+    from newsmon.urls import article_id
+    from tests.demo_truth import manifest
+
+    urls = [a["url"] for a in manifest()["articles"]] + list(manifest()["robots_disallowed"])
+    all_jobs = sorted(article_id(u.replace("__BASE__", demo_site.base_url)) for u in urls)
     killed_with_rows = None
     for delay in (3.0, 5.0, 7.0, 9.0, 12.0, 16.0):
         shutil.rmtree(tmp_path / "data", ignore_errors=True)
@@ -131,7 +136,10 @@ def test_kill_9_mid_run_loses_nothing_and_the_rerun_completes(tmp_path: Path, de
             assert store.run_checks() == {name: [] for name in store.run_checks()}
             assert _table(store, "SELECT count(*) FROM articles a WHERE a.status IN ('ok', 'paywalled') AND NOT "
                                  "EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id)") == [(0,)]
-            assert n % 4 == 0 or n == 0
+            # batches are consecutive runs of 4 jobs in article-id order: what is stored (as an article
+            # or as a recorded failure) must be exactly the first k batches
+            done = {r[0] for r in _table(store, "SELECT id FROM articles UNION SELECT article_id FROM fetch_failures")}
+            assert len(done) % 4 == 0 and done == set(all_jobs[: len(done)])
         if n > 0:
             killed_with_rows = n
             break

@@ -264,6 +264,18 @@ def export(
                f"{sum(f['rows'] for f in manifest['files'])} rows")
 
 
+@app.command("index")
+def index_command(config_dir: ConfigOpt = Path("config"), db: DbOpt = None) -> None:
+    """Rebuild the full-text index now (ingest runs refresh it at most every ingest.fts_min_interval_s)."""
+    db_path = db or _load(config_dir).settings.db_path
+    try:
+        with Store.open(db_path) as store:
+            built = store.rebuild_fts()
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo("full-text index rebuilt" if built else "fts extension not installed (run `make setup`)")
+
+
 @app.command("check-db")
 def check_db(config_dir: ConfigOpt = Path("config"), db: DbOpt = None, wait: WaitOpt = 30.0) -> None:
     """Run the SQL checks in sql/checks/ (uniqueness, relationships, vocabularies) on the database."""

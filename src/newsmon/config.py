@@ -60,6 +60,7 @@ class IngestSettings(StrictModel):
     extract_workers: int = Field(default=2, ge=1, le=32)
     max_future_days: float = Field(default=2.0, ge=0)
     min_poll_interval_s: int = Field(default=300, ge=0)
+    fts_min_interval_s: int = Field(default=3600, ge=0, description="full-text index rebuilt at most this often")
     max_poll_interval_s: int = Field(default=6 * 3600, ge=60)
 
 

@@ -66,6 +66,7 @@ class DemoSite:
 
         class Handler(BaseHTTPRequestHandler):
             server_version = "demo-news/1.0"
+            protocol_version = "HTTP/1.1"  # keep-alive, as real news sites do
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: ARG002 - stdlib signature
                 site.requests.append(self.path)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -204,14 +205,17 @@ class _Work:
     fetched_at: datetime
     max_future_days: float
     resources: Resources
+    archive_dir: Path
 
 
-def _extract_one(work: _Work) -> tuple[Article, Analysis | None] | str:
+def _extract_one(work: _Work) -> tuple[str, Article | None, Analysis | None, str | None]:
+    """(raw sha256, article, analysis, error) for one page; the raw page is archived here, in the worker."""
+    sha = Archive(work.archive_dir).put(work.html)
     try:
         article = extract_article(work.html, work.url, work.hints, work.fetched_at, work.max_future_days)
     except Exception as exc:
-        return f"extraction failed: {type(exc).__name__}: {exc}"
-    return article, analyse_article(article, work.resources)
+        return sha, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
+    return sha, article, analyse_article(article, work.resources), None
 
 
 def analyse_article(article: Article, resources: Resources) -> Analysis | None:
@@ -251,9 +255,8 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutcome]:
-    """Fetch a batch of pages concurrently, archive the raw bytes, and extract + analyse each page on
-    the worker pool as soon as it arrives, so network waits and CPU work overlap."""
-    archive = Archive(config.settings.archive_dir)
+    """Fetch a batch of pages concurrently; archive, extract and analyse each page on the worker pool
+    as soon as it arrives, so network waits and CPU work overlap."""
     resources = resources_for(config)
     ingest = config.settings.ingest
     parallel = ingest.extract_workers > 1 and (len(jobs) >= _INLINE_EXTRACT_BELOW or ingest.extract_workers in _POOLS)
@@ -264,15 +267,16 @@ def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutc
         if not result.ok or result.not_modified:
             return PageOutcome(job, None, None, result.status, result.fetched_at,
                                result.error or "unexpected 304 for a page")
-        sha = archive.put(result.body)
-        item = _Work(result.body, result.final_url, job.hints, result.fetched_at, ingest.max_future_days, resources)
+        item = _Work(result.body, result.final_url, job.hints, result.fetched_at, ingest.max_future_days, resources,
+                     config.settings.archive_dir)  # fmt: skip
         if parallel:
             done = await asyncio.get_running_loop().run_in_executor(_pool(ingest.extract_workers), _extract_one, item)
         else:
             done = _extract_one(item)
-        if isinstance(done, str):
-            return PageOutcome(job, None, sha, result.status, item.fetched_at, f"{item.url}: {done}")
-        return PageOutcome(job, done[0], sha, result.status, item.fetched_at, None, done[1])
+        sha, article, analysis, error = done
+        if article is None:
+            return PageOutcome(job, None, sha, result.status, item.fetched_at, f"{item.url}: {error}")
+        return PageOutcome(job, article, sha, result.status, item.fetched_at, None, analysis)
 
     async def run() -> list[PageOutcome]:
         async with PoliteClient(config.settings.http) as client:
@@ -491,7 +495,7 @@ def run_ingest(
             outcomes.extend(batch_outcomes)
         steps.load(store, final_rows(config, run_id, polls, states, plan))
         if any(o.article for o in outcomes):
-            store.rebuild_fts()
+            store.rebuild_fts(config.settings.ingest.fts_min_interval_s)
     except BaseException as exc:
         store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}"})
         raise

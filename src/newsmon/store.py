@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -191,7 +191,8 @@ def content_hash(title: str | None, body: str) -> str:
 
 def _frame(rows: Sequence[Any], row_type: type, key: tuple[str, ...]) -> pd.DataFrame:
     names = [f.name for f in fields(row_type)]
-    frame = pd.DataFrame([asdict(r) for r in rows], columns=names)
+    # attribute tuples, not dataclasses.asdict: asdict deep-copies and cost more than the load itself
+    frame = pd.DataFrame.from_records([tuple(getattr(r, n) for n in names) for r in rows], columns=names)
     # Duplicate keys inside one upsert are not reliable: keep the last row per key.
     frame = frame.drop_duplicates(subset=list(key), keep="last")
     for f in fields(row_type):
@@ -489,15 +490,29 @@ class Store:
         (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         return manifest
 
-    def rebuild_fts(self) -> bool:
-        """(Re)build the BM25 index over title, lead and body with the Dutch stemmer."""
+    def rebuild_fts(self, min_interval_s: float = 0) -> bool:
+        """(Re)build the BM25 index over title, lead and body with the Dutch stemmer.
+
+        DuckDB's FTS index is not incremental: a rebuild reads every article. With `min_interval_s`
+        it is skipped when the index exists and was built more recently than that.
+        """
         ext = fts_extension_path()
         if ext is None:
+            return False
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'fts_main_articles'"
+        ).fetchone()
+        last = self.con.execute("SELECT done_at FROM maintenance WHERE task = 'fts'").fetchone()
+        if exists and exists[0] and last and (datetime.now(UTC) - last[0]).total_seconds() < min_interval_s:
             return False
         self.con.execute(f"LOAD '{ext}'")
         self.con.execute(
             "PRAGMA create_fts_index('articles', 'id', 'title', 'lead', 'body', "
             "stemmer = 'dutch', stopwords = 'none', strip_accents = 1, lower = 1, overwrite = 1)"
+        )
+        self.con.execute(
+            "INSERT INTO maintenance VALUES ('fts', ?) ON CONFLICT (task) DO UPDATE SET done_at = excluded.done_at",
+            [datetime.now(UTC)],
         )
         return True
 
