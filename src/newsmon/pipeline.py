@@ -427,21 +427,34 @@ def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+@dataclass(frozen=True)
+class PageResult:
+    """What the run summary keeps of a page once its batch is loaded (not the text: memory stays flat)."""
+
+    outlet_id: str
+    url: str
+    status: str | None  # extraction status, None when the page failed
+    error: str | None
+
+    @classmethod
+    def of(cls, out: PageOutcome) -> PageResult:
+        return cls(out.job.outlet_id, out.job.url, out.article.status if out.article else None, out.error)
+
+
 def summarise(
-    run_id: str, polls: Sequence[FeedPoll], plan: Plan, outcomes: Sequence[PageOutcome], seconds: float
+    run_id: str, polls: Sequence[FeedPoll], plan: Plan, outcomes: Sequence[PageResult], seconds: float
 ) -> dict[str, Any]:
     by_outlet: dict[str, Counter[str]] = defaultdict(Counter)
     statuses: Counter[str] = Counter()
     for out in outcomes:
-        key = "new" if out.article else "failed"
-        by_outlet[out.job.outlet_id][key] += 1
-        if out.article:
-            statuses[out.article.status] += 1
+        by_outlet[out.outlet_id]["new" if out.status else "failed"] += 1
+        if out.status:
+            statuses[out.status] += 1
     for s in {src.entry.canonical_url: src for src in plan.known_sources}.values():
         outlet = next(p.outlet_id for p in polls if p.feed_id == s.feed_id)
         by_outlet[outlet]["skipped"] += 1
     failures = [{"feed": p.feed_id, "url": p.url, "error": p.error} for p in polls if p.outcome == "failed"]
-    failures += [{"page": o.job.url, "error": o.error} for o in outcomes if o.article is None]
+    failures += [{"page": o.url, "error": o.error} for o in outcomes if o.status is None]
     return {
         "run_id": run_id,
         "seconds": round(seconds, 2),
@@ -449,9 +462,9 @@ def summarise(
         "feeds_failed": sum(p.outcome == "failed" for p in polls),
         "feeds_unchanged": sum(p.outcome in {"unchanged", "not_modified"} for p in polls),
         "entries": sum(len(p.entries) for p in polls),
-        "new_articles": sum(o.article is not None for o in outcomes),
+        "new_articles": sum(o.status is not None for o in outcomes),
         "skipped": len(plan.known_ids),
-        "failed": sum(o.article is None for o in outcomes),
+        "failed": sum(o.status is None for o in outcomes),
         "statuses": dict(statuses),
         "by_outlet": {k: dict(v) for k, v in sorted(by_outlet.items())},
         "failures": failures,
@@ -480,7 +493,7 @@ def run_ingest(
     gazetteer = resources_for(config).load_gazetteer()
     store.sync_gazetteer(gazetteer.version, *gazetteer.frames())
     store.start_run(run_id, mode, str(config.directory))
-    outcomes: list[PageOutcome] = []
+    outcomes: list[PageResult] = []
     try:
         states = store.feed_states()
         if due_only:
@@ -492,9 +505,9 @@ def run_ingest(
         for chunk in chunks(plan.jobs, config.settings.ingest.batch_size):
             batch_outcomes = steps.fetch_and_extract(config, chunk)
             steps.load(store, batch_rows(batch_outcomes, run_id))
-            outcomes.extend(batch_outcomes)
+            outcomes.extend(PageResult.of(o) for o in batch_outcomes)
         steps.load(store, final_rows(config, run_id, polls, states, plan))
-        if any(o.article for o in outcomes):
+        if any(o.status for o in outcomes):
             store.rebuild_fts(config.settings.ingest.fts_min_interval_s)
     except BaseException as exc:
         store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}"})
