@@ -65,5 +65,5 @@ types: ## mypy --strict on src/
 
 check: lint types test ## lint + types + tests
 
-clean: ## remove generated data (databases, archive, Prefect home)
-	rm -rf data/*.duckdb data/*.duckdb.wal data/archive .prefect
+clean: ## remove generated data (databases, archives, Prefect home, report/, export/)
+	rm -rf data/*.duckdb data/*.duckdb.wal data/archive data/demo .prefect report export

@@ -102,7 +102,7 @@ def analyze(
     lead: Annotated[str | None, typer.Option(help="the lead/intro, analysed before the body")] = None,
     gazetteer: Annotated[Path | None, typer.Option(help="entities.yaml to use")] = None,
 ) -> None:
-    """Analyse one text: print JSON with the entities it mentions (offsets into the body)."""
+    """Analyse one text: print JSON with its entities, topics and events (offsets into the body)."""
     try:
         published = datetime.strptime(date, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar date, no time
     except ValueError:
