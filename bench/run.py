@@ -201,7 +201,7 @@ def views_at_scale(path: Path, articles: int = 1_000_000) -> dict[str, float]:
         from newsmon.entities import Gazetteer
 
         gaz = Gazetteer.load()
-        store.sync_gazetteer(gaz.version, *gaz.frames())
+        store.sync_gazetteer(gaz.version, gaz.frames)
         timings = {}
         for view in ("v_coverage_weekly", "v_coverage_spikes", "v_entity_weekly", "v_entity_comentions_weekly",
                      "v_event_timeline", "v_topic_articles"):  # fmt: skip

@@ -133,7 +133,8 @@ def test_kill_9_mid_run_loses_nothing_and_the_rerun_completes(tmp_path: Path, de
         with Store.open(config.settings.db_path) as store:
             n = store.count("articles")
             # whole batches only: every stored article has its version, sources and analysis
-            assert store.run_checks() == {name: [] for name in store.run_checks()}
+            checks = store.run_checks()
+            assert checks == {name: [] for name in checks}
             assert _table(store, "SELECT count(*) FROM articles a WHERE a.status IN ('ok', 'paywalled') AND NOT "
                                  "EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id)") == [(0,)]
             # batches are consecutive runs of 4 jobs in article-id order: what is stored (as an article
@@ -149,7 +150,8 @@ def test_kill_9_mid_run_loses_nothing_and_the_rerun_completes(tmp_path: Path, de
     assert rerun.returncode == 0, rerun.stderr
     with Store.open(config.settings.db_path) as store:
         total = store.count("articles")
-        assert store.run_checks() == {name: [] for name in store.run_checks()}
+        checks = store.run_checks()
+        assert checks == {name: [] for name in checks}
     from tests.demo_truth import articles
 
     assert total == len(articles())

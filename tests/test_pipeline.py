@@ -115,7 +115,8 @@ def test_raw_pages_are_archived_and_sql_checks_pass(ingested: dict[str, Any]) ->
     for aid, sha in rows(config, "SELECT id, raw_sha256 FROM articles"):
         assert sha in archive, aid
     with Store.open(config.settings.db_path) as store:
-        assert store.run_checks() == {name: [] for name in store.run_checks()}
+        checks = store.run_checks()
+        assert checks == {name: [] for name in checks}
         daily = store.con.execute("SELECT sum(pages) FROM v_articles_daily").fetchone()
     assert daily == (len(articles()),)
 

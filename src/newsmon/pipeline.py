@@ -297,6 +297,21 @@ def _source_rows(sources: Sequence[EntrySource], seen_at: datetime) -> list[Sour
     ]
 
 
+def article_row(
+    aid: str, url: str, canonical: str, outlet_id: str, art: Article, fetched_at: datetime, raw_sha256: str | None,
+    http_status: int | None, run_id: str,
+) -> ArticleRow:  # fmt: skip
+    """The articles row for an extracted page (ingest and re-extraction build it the same way)."""
+    return ArticleRow(
+        id=aid, url=url, canonical_url=canonical, page_canonical_url=art.canonical_url, outlet_id=outlet_id,
+        title=art.title, lead=art.lead, author=art.author, section=art.section, published_at=art.published_at,
+        published_source=art.published_source, fetched_at=fetched_at, language=art.language, body=art.body,
+        word_count=art.word_count, content_sha256=content_hash(art.title, art.body), raw_sha256=raw_sha256,
+        http_status=http_status, status=art.status, notes="; ".join(art.notes) or None,
+        extractor_version=art.extractor_version, run_id=run_id,
+    )
+
+
 def batch_rows(outcomes: Sequence[PageOutcome], run_id: str) -> LoadBatch:
     """Rows for one batch of pages: articles with their sources, or failures to retry later."""
     batch = LoadBatch()
@@ -310,15 +325,8 @@ def batch_rows(outcomes: Sequence[PageOutcome], run_id: str) -> LoadBatch:
             )
             continue
         batch.articles.append(
-            ArticleRow(
-                id=job.article_id, url=job.url, canonical_url=job.sources[0].entry.canonical_url,
-                page_canonical_url=art.canonical_url, outlet_id=job.outlet_id, title=art.title, lead=art.lead,
-                author=art.author, section=art.section, published_at=art.published_at,
-                published_source=art.published_source, fetched_at=out.fetched_at, language=art.language,
-                body=art.body, word_count=art.word_count, content_sha256=content_hash(art.title, art.body),
-                raw_sha256=out.raw_sha256, http_status=out.http_status, status=art.status,
-                notes="; ".join(art.notes) or None, extractor_version=art.extractor_version, run_id=run_id,
-            )
+            article_row(job.article_id, job.url, job.sources[0].entry.canonical_url, job.outlet_id, art,
+                        out.fetched_at, out.raw_sha256, out.http_status, run_id)
         )
         batch.sources.extend(_source_rows(job.sources, out.fetched_at))
         add_derived_rows(batch, job.article_id, out.analysis)
@@ -491,7 +499,7 @@ def run_ingest(
         ],
     )
     gazetteer = resources_for(config).load_gazetteer()
-    store.sync_gazetteer(gazetteer.version, *gazetteer.frames())
+    store.sync_gazetteer(gazetteer.version, gazetteer.frames)
     store.start_run(run_id, mode, str(config.directory))
     outcomes: list[PageResult] = []
     try:
@@ -559,7 +567,7 @@ def reanalyse(config: Config, store: Store, since: date | None = None, batch_siz
     """
     resources = resources_for(config)
     gazetteer = resources.load_gazetteer()
-    store.sync_gazetteer(gazetteer.version, *gazetteer.frames())
+    store.sync_gazetteer(gazetteer.version, gazetteer.frames)
     rows = store.articles_for_analysis(sorted(ANALYSED_STATUSES), since)
     done = mentions = tagged = events = 0
     for chunk in chunks(rows, batch_size):
@@ -632,15 +640,7 @@ def reextract(config: Config, store: Store, since: date | None = None, batch_siz
                 continue
             aid, url, canonical, outlet, fetched_at, sha, status, _run = item.row
             batch.articles.append(
-                ArticleRow(
-                    id=aid, url=url, canonical_url=canonical, page_canonical_url=art.canonical_url, outlet_id=outlet,
-                    title=art.title, lead=art.lead, author=art.author, section=art.section,
-                    published_at=art.published_at, published_source=art.published_source, fetched_at=fetched_at,
-                    language=art.language, body=art.body, word_count=art.word_count,
-                    content_sha256=content_hash(art.title, art.body), raw_sha256=sha, http_status=status,
-                    status=art.status, notes="; ".join(art.notes) or None, extractor_version=art.extractor_version,
-                    run_id=run_id,
-                )
+                article_row(aid, url, canonical, outlet, art, fetched_at, sha, status, run_id)
             )
             add_derived_rows(batch, aid, analysis)
         before = store.content_hashes([a.id for a in batch.articles])

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
@@ -334,11 +334,15 @@ class Store:
                     f,
                 )
 
-    def sync_gazetteer(self, version: str, entities: pd.DataFrame, aliases: pd.DataFrame) -> bool:
-        """Replace entities and aliases when the gazetteer version changed. Returns whether it did."""
+    def sync_gazetteer(self, version: str, frames: Callable[[], tuple[pd.DataFrame, pd.DataFrame]]) -> bool:
+        """Replace entities and aliases when the gazetteer version changed. Returns whether it did.
+
+        `frames` builds the (entities, aliases) rows; it is only called when they are needed.
+        """
         current = self.con.execute("SELECT any_value(gazetteer_version) FROM entities").fetchone()
         if current is not None and current[0] == version:
             return False
+        entities, aliases = frames()
         self.con.register("g_entities", entities)
         self.con.register("g_aliases", aliases)
         try:

@@ -74,9 +74,3 @@ def article_id(url: str) -> str:
     """Stable 16-hex-digit id of the article at `url` (after canonicalisation)."""
     return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:16]
 
-
-def host_of(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
