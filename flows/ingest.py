@@ -10,15 +10,24 @@ per article would dominate the run. The flow process is the only writer to the D
 from __future__ import annotations
 
 import argparse
+import logging
+import re
 import sys
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.futures import PrefectFuture
+from prefect.settings import get_current_settings
 from prefect.utilities.annotations import quote
+from prefect_dask import DaskTaskRunner
 
 from newsmon.config import Config, ConfigError, load_config
 from newsmon.demosite import DemoSiteError, serve_demo
@@ -59,15 +68,86 @@ PREFECT_STEPS = Steps(
 )
 
 
+RUNNER_SPEC = re.compile(r"default|dask|(tcp|tls)://\S+")
+
+
+def runner_spec(value: str) -> str:
+    if not RUNNER_SPEC.fullmatch(value):
+        raise ValueError(f"task runner {value!r}: expected default, dask or a scheduler address tcp://host:port")
+    return value
+
+
+def dask_runner(spec: str, workers: int) -> DaskTaskRunner:
+    """`dask`: a LocalCluster of `workers` single-threaded processes on 127.0.0.1 (no dashboard);
+    `tcp://host:port`: an existing Dask scheduler, whose workers must have newsmon installed and see
+    the same config and archive paths."""
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+    if spec == "dask":
+        # The workers report their task runs to this flow's Prefect API; without the address each
+        # would start a temporary Prefect server of its own.
+        api_url = str(FlowRunContext.get().client.api_url) if FlowRunContext.get() else get_current_settings().api.url
+        cluster = {
+            "n_workers": workers, "threads_per_worker": 1, "processes": True, "host": "127.0.0.1",
+            "dashboard_address": "127.0.0.1:0", "silence_logs": logging.WARNING,
+            "env": {"PREFECT_API_URL": api_url} if api_url else {},
+        }  # fmt: skip
+        return DaskTaskRunner(cluster_kwargs=cluster)
+    return DaskTaskRunner(address=spec)
+
+
+def for_dask_worker(config: Config) -> Config:
+    """Dask worker processes are daemonic and may not start a process pool of their own: each worker
+    extracts its batch in-process, and the cluster's worker count is the parallelism."""
+    ingest = config.settings.ingest.model_copy(update={"extract_workers": 1})
+    return replace(config, settings=config.settings.model_copy(update={"ingest": ingest}))
+
+
+def dask_steps(runner: DaskTaskRunner, in_flight: int) -> Steps:
+    """Fetch+extract batches as Dask tasks, at most `in_flight` at a time; loading stays here, in the
+    flow process, the one writer. Batches are loaded in the order they were planned. (Arguments go to
+    the runner as they are: quote() is unwrapped by task.submit, not by a runner's submit.)"""
+
+    def batches(config: Config, parts: Sequence[Sequence[FetchJob]]) -> Iterator[list[PageOutcome]]:
+        inner, todo = for_dask_worker(config), iter(parts)
+        pending: deque[PrefectFuture[list[PageOutcome]]] = deque()
+        for part in todo:
+            pending.append(runner.submit(fetch_extract_task, {"config": inner, "jobs": part}))
+            if len(pending) >= in_flight:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def no_local_pool(config: Config) -> None:
+        """Nothing to warm here: extraction runs on the cluster."""
+
+    return replace(PREFECT_STEPS, fetch_batches=batches, prewarm=no_local_pool)
+
+
 @flow(name="ingest", log_prints=True)
 def ingest_flow(
-    config_dir: str = "config", db: str | None = None, demo: bool = False, due_only: bool = False
+    config_dir: str = "config",
+    db: str | None = None,
+    demo: bool = False,
+    due_only: bool = False,
+    task_runner: str | None = None,
 ) -> dict[str, Any]:
-    """Poll the configured feeds, fetch and extract new articles, load them into DuckDB."""
+    """Poll the configured feeds, fetch and extract new articles, load them into DuckDB.
+
+    `task_runner` (default: ingest.task_runner in settings.yaml) is `default`, `dask` or a Dask
+    scheduler address; with Dask, fetch+extraction run on the cluster and loading stays here.
+    """
     config = load_config(config_dir)
     db_path = Path(db) if db else config.settings.db_path
-    with serve_demo(config, demo), Store.open(db_path) as store:
-        summary = run_ingest(config, store, mode="flow", steps=PREFECT_STEPS, due_only=due_only)
+    spec = runner_spec(task_runner or config.settings.ingest.task_runner)
+    with ExitStack() as stack:
+        steps = PREFECT_STEPS
+        if spec != "default":
+            runner = stack.enter_context(dask_runner(spec, config.settings.ingest.dask_workers))
+            steps = dask_steps(runner, in_flight=2 * config.settings.ingest.dask_workers)
+        stack.enter_context(serve_demo(config, demo))
+        store = stack.enter_context(Store.open(db_path))
+        summary = run_ingest(config, store, mode="flow" if spec == "default" else "flow-dask", steps=steps,
+                             due_only=due_only)  # fmt: skip
     text = format_summary(summary, str(db_path))
     create_markdown_artifact(key="ingest-summary", markdown=f"```\n{text}\n```", description="ingest run summary")
     return summary
@@ -79,10 +159,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--db", default=None, help="DuckDB file (default: db_path from settings)")
     parser.add_argument("--demo", action="store_true", help="serve the bundled demo site meanwhile")
     parser.add_argument("--due-only", action="store_true", help="poll only feeds whose next poll time has come")
+    parser.add_argument(
+        "--task-runner", default=None, type=runner_spec, metavar="default|dask|tcp://HOST:PORT",
+        help="run fetch+extraction in the flow process, on a local Dask cluster or on an existing one",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)  # fail before Prefect starts when the config is bad
-        summary = ingest_flow(config_dir=args.config, db=args.db, demo=args.demo, due_only=args.due_only)
+        summary = ingest_flow(
+            config_dir=args.config, db=args.db, demo=args.demo, due_only=args.due_only, task_runner=args.task_runner
+        )
     except (ConfigError, StoreError, DemoSiteError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -62,6 +62,13 @@ class IngestSettings(StrictModel):
     min_poll_interval_s: int = Field(default=300, ge=0)
     fts_min_interval_s: int = Field(default=3600, ge=0, description="full-text index rebuilt at most this often")
     max_poll_interval_s: int = Field(default=6 * 3600, ge=60)
+    task_runner: str = Field(
+        default="default",
+        pattern=r"^(default|dask|(tcp|tls)://\S+)$",
+        description="where the flow runs fetch+extraction: default (in the flow process), dask (a local "
+        "Dask cluster of dask_workers processes) or the address of a Dask scheduler, tcp://host:8786",
+    )
+    dask_workers: int = Field(default=2, ge=1, le=256, description="worker processes of the local Dask cluster")
 
 
 class ScheduleSettings(StrictModel):

@@ -17,7 +17,7 @@ import multiprocessing
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -422,13 +422,29 @@ def final_rows(
 # --- the run --------------------------------------------------------------------------------
 
 
+FetchBatches = Callable[[Config, Sequence[Sequence[FetchJob]]], Iterable[list[PageOutcome]]]
+
+
 @dataclass
 class Steps:
-    """The steps a run calls; the Prefect flow swaps in task-wrapped versions."""
+    """The steps a run calls; the Prefect flow swaps in task-wrapped versions.
+
+    `fetch_batches`, when set, takes all batches at once and yields their outcomes as they are done,
+    so a distributed runner can keep several batches in flight while this process loads the finished
+    ones; by default batches are fetched one after the other with `fetch_and_extract`.
+    """
 
     poll: Callable[[Config, dict[str, FeedState]], list[FeedPoll]] = poll_feeds
     fetch_and_extract: Callable[[Config, Sequence[FetchJob]], list[PageOutcome]] = fetch_and_extract
     load: Callable[[Store, LoadBatch], None] = Store.load_batch
+    fetch_batches: FetchBatches | None = None
+    prewarm: Callable[[Config], None] = prewarm
+
+    def batches(self, config: Config, jobs: Sequence[FetchJob]) -> Iterable[list[PageOutcome]]:
+        parts = chunks(jobs, config.settings.ingest.batch_size)
+        if self.fetch_batches is not None:
+            return self.fetch_batches(config, parts)
+        return (self.fetch_and_extract(config, part) for part in parts)
 
 
 def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
@@ -509,9 +525,8 @@ def run_ingest(
         polls = steps.poll(config, states)
         plan = plan_fetches(polls, store, store.retryable_failures(MAX_FETCH_ATTEMPTS))
         if len(plan.jobs) >= _INLINE_EXTRACT_BELOW:
-            prewarm(config)
-        for chunk in chunks(plan.jobs, config.settings.ingest.batch_size):
-            batch_outcomes = steps.fetch_and_extract(config, chunk)
+            steps.prewarm(config)
+        for batch_outcomes in steps.batches(config, plan.jobs):
             steps.load(store, batch_rows(batch_outcomes, run_id))
             outcomes.extend(PageResult.of(o) for o in batch_outcomes)
         steps.load(store, final_rows(config, run_id, polls, states, plan))
