@@ -16,6 +16,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from newsmon.config import Config, load_config  # noqa: E402
 from newsmon.demosite import DemoSite  # noqa: E402
+from tests.faults.ledger import KINDS, Rows, summary_line  # noqa: E402
 from tests.loopback import LoopbackServer  # noqa: E402
 
 DEMO_SITE = ROOT / "demo" / "site"
@@ -51,3 +52,30 @@ def demo_config_dir(tmp: Path, base_url: str) -> Path:
 @pytest.fixture
 def demo_config(tmp_path: Path, demo_site: DemoSite) -> Config:
     return load_config(demo_config_dir(tmp_path, demo_site.base_url))
+
+
+# --- the fault suite's ledger (tests/faults/ledger.py): kinds tried and passed, rows lost/duplicated ---
+
+
+@pytest.fixture
+def rows() -> Rows:
+    return Rows()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    report: pytest.TestReport = yield
+    marker = item.get_closest_marker("fault")
+    if marker is not None and (report.when == "call" or (report.when == "setup" and report.outcome != "passed")):
+        for kind in marker.args:
+            KINDS[kind].append(report.outcome == "passed")
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    line = summary_line()
+    if line:
+        terminalreporter.write_sep("=", "fault suite")
+        terminalreporter.write_line(line)
+        for kind in sorted(k for k, results in KINDS.items() if not all(results)):
+            terminalreporter.write_line(f"  failed: {kind}")

@@ -359,6 +359,24 @@ def _classify(meta: _PageMeta, url: str, words: int, language: str | None) -> St
     return "ok"
 
 
+_HTML_TYPES = {"text/html", "application/xhtml+xml", "application/xml", "text/xml", "text/plain"}
+
+
+def page_problem(content_type: str, body: bytes) -> str | None:
+    """Why a fetched page cannot be an article, before any parsing: empty, not HTML, or binary."""
+    if not body.strip():
+        return "empty page (no content in the response body)"
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media and media not in _HTML_TYPES:
+        return f"not an HTML page (Content-Type {media})"
+    head = body[:2048]
+    if head.lstrip().startswith(b"%PDF"):
+        return "not an HTML page (PDF content)"
+    if b"\x00" in head:
+        return "not an HTML page (binary content)"
+    return None
+
+
 def extract_article(
     html: bytes | str,
     url: str,

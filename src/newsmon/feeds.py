@@ -46,6 +46,9 @@ class FeedEntry:
     published_at: datetime | None  # aware UTC; None when the feed gives no usable date
     author: str | None
     categories: tuple[str, ...]
+    # an explicit <updated>/<atom:updated>/<dcterms:modified> later than the publication: the page
+    # changed, and an article stored before that time is fetched again
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,41 @@ def _entry_date(entry: Any) -> datetime | None:
     return None
 
 
+def _entry_updated(entry: Any) -> datetime | None:
+    # dict.get, not entry.get: feedparser answers a missing "updated" with "published"
+    parsed = dict.get(entry, "updated_parsed")
+    if not parsed or not dict.get(entry, "updated"):
+        return None
+    when = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+    published = _entry_date(entry)
+    return when if published is None or when > published else None
+
+
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_PROLOG_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?\sencoding\s*=\s*[\"']([\w.:-]+)[\"']")
+
+
+def _repair_charset(body: bytes, content_type: str) -> tuple[bytes, str, str | None]:
+    """Bytes that are not valid in their declared charset are read as Windows-1252, the usual truth
+    behind a wrong label on Dutch sites (feedparser's own guess can land on IBM852 and turn ö into ÷).
+    Returns (body, content type, warning)."""
+    header = _HEADER_CHARSET.search(content_type or "")
+    prolog = _PROLOG_ENCODING.match(body[:200])
+    declared = header.group(1) if header else prolog.group(1).decode("ascii") if prolog else "utf-8"
+    try:
+        body.decode(declared)
+    except (LookupError, UnicodeDecodeError):
+        pass  # an unknown label or bytes that do not fit it: repaired below
+    else:
+        return body, content_type, None
+    text = body.decode("cp1252", errors="replace")
+    if prolog:
+        text = text.replace(prolog.group(0).decode("cp1252"), prolog.group(0).decode("cp1252").replace(
+            prolog.group(1).decode("ascii"), "utf-8"), 1)  # fmt: skip
+    warning = f"declared charset {declared} does not fit the bytes; read as windows-1252"
+    return text.encode("utf-8"), "application/xml; charset=utf-8", warning
+
+
 def _refuse_xml_attacks(body: bytes) -> None:
     try:
         defused_fromstring(body)
@@ -100,6 +138,7 @@ def parse_feed(body: bytes, base_url: str = "", content_type: str = "") -> Parse
     if not body.strip():
         raise FeedError("empty body")
     _refuse_xml_attacks(body)
+    body, content_type, charset_warning = _repair_charset(body, content_type)
     headers = {"content-location": base_url, "content-type": content_type or "application/xml"}
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
     version = parsed.get("version") or ""
@@ -127,9 +166,10 @@ def parse_feed(body: bytes, base_url: str = "", content_type: str = "") -> Parse
                 published_at=_entry_date(raw),
                 author=strip_html(raw.get("author", "")) or None,
                 categories=tuple(t.get("term", "") for t in raw.get("tags", []) if t.get("term")),
+                updated_at=_entry_updated(raw),
             )
         )
-    warning = str(parsed.get("bozo_exception")) if parsed.get("bozo") else None
+    warning = charset_warning or (str(parsed.get("bozo_exception")) if parsed.get("bozo") else None)
     return ParsedFeed(
         title=strip_html(parsed.feed.get("title", "")),
         format=version or "unknown",

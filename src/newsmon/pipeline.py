@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from newsmon.analysis import ANALYSED_STATUSES, Analysis, Resources, analyse, resources_for
 from newsmon.archive import Archive
 from newsmon.config import Config, Feed
-from newsmon.extract import Article, FeedHints, detect_language, extract_article
+from newsmon.extract import Article, FeedHints, detect_language, extract_article, page_problem
 from newsmon.feeds import FeedEntry, FeedError, body_hash, parse_feed
 from newsmon.http import Conditional, FetchResult, PoliteClient, fetch_all
 from newsmon.store import (
@@ -151,6 +151,15 @@ class Plan:
     jobs: list[FetchJob]
     known_sources: list[EntrySource] = field(default_factory=list)  # entries of articles already stored
     known_ids: set[str] = field(default_factory=set)
+    updated_ids: set[str] = field(default_factory=set)  # stored, but the feed says the page changed since
+
+
+def _updated_since(sources: Sequence[EntrySource], fetched_at: datetime, now: datetime) -> bool:
+    """An entry's explicit update time after the last fetch (and not in the future) means: fetch again."""
+    return any(
+        s.entry.updated_at is not None and fetched_at < s.entry.updated_at <= now + timedelta(minutes=5)
+        for s in sources
+    )
 
 
 def plan_fetches(polls: Sequence[FeedPoll], store: Store, retries: Sequence[FailureRow] = ()) -> Plan:
@@ -168,12 +177,15 @@ def plan_fetches(polls: Sequence[FeedPoll], store: Store, retries: Sequence[Fail
                               failure.feed_published_at, None, ())
             grouped[failure.article_id].append(EntrySource(failure.feed_id, entry))
             outlet_of[failure.article_id] = failure.feed_id.split("/", 1)[0]
-    known = store.known_article_ids(list(grouped))
-    plan = Plan(jobs=[], known_ids=known)
+    known = store.known_articles(list(grouped))
+    now = datetime.now(UTC)
+    plan = Plan(jobs=[], known_ids=set(known))
     for aid, sources in grouped.items():
-        if aid in known:
+        if aid in known and not _updated_since(sources, known[aid], now):
             plan.known_sources.extend(sources)
         else:
+            if aid in known:
+                plan.updated_ids.add(aid)
             plan.jobs.append(FetchJob(aid, sources[0].entry.url, outlet_of[aid], tuple(sources)))
     plan.jobs.sort(key=lambda j: j.article_id)
     return plan
@@ -267,6 +279,9 @@ def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutc
         if not result.ok or result.not_modified:
             return PageOutcome(job, None, None, result.status, result.fetched_at,
                                result.error or "unexpected 304 for a page")
+        problem = page_problem(result.content_type, result.body)
+        if problem:
+            return PageOutcome(job, None, None, result.status, result.fetched_at, f"{result.final_url}: {problem}")
         item = _Work(result.body, result.final_url, job.hints, result.fetched_at, ingest.max_future_days, resources,
                      config.settings.archive_dir)  # fmt: skip
         if parallel:
@@ -455,6 +470,7 @@ def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
 class PageResult:
     """What the run summary keeps of a page once its batch is loaded (not the text: memory stays flat)."""
 
+    article_id: str
     outlet_id: str
     url: str
     status: str | None  # extraction status, None when the page failed
@@ -462,7 +478,8 @@ class PageResult:
 
     @classmethod
     def of(cls, out: PageOutcome) -> PageResult:
-        return cls(out.job.outlet_id, out.job.url, out.article.status if out.article else None, out.error)
+        status = out.article.status if out.article else None
+        return cls(out.job.article_id, out.job.outlet_id, out.job.url, status, out.error)
 
 
 def summarise(
@@ -471,8 +488,9 @@ def summarise(
     by_outlet: dict[str, Counter[str]] = defaultdict(Counter)
     statuses: Counter[str] = Counter()
     for out in outcomes:
-        by_outlet[out.outlet_id]["new" if out.status else "failed"] += 1
-        if out.status:
+        kind = "failed" if out.status is None else "updated" if out.article_id in plan.updated_ids else "new"
+        by_outlet[out.outlet_id][kind] += 1
+        if out.status and kind == "new":
             statuses[out.status] += 1
     for s in {src.entry.canonical_url: src for src in plan.known_sources}.values():
         outlet = next(p.outlet_id for p in polls if p.feed_id == s.feed_id)
@@ -486,8 +504,9 @@ def summarise(
         "feeds_failed": sum(p.outcome == "failed" for p in polls),
         "feeds_unchanged": sum(p.outcome in {"unchanged", "not_modified"} for p in polls),
         "entries": sum(len(p.entries) for p in polls),
-        "new_articles": sum(o.status is not None for o in outcomes),
-        "skipped": len(plan.known_ids),
+        "new_articles": sum(o.status is not None and o.article_id not in plan.updated_ids for o in outcomes),
+        "updated_articles": sum(o.status is not None and o.article_id in plan.updated_ids for o in outcomes),
+        "skipped": len(plan.known_ids - plan.updated_ids),
         "failed": sum(o.status is None for o in outcomes),
         "statuses": dict(statuses),
         "by_outlet": {k: dict(v) for k, v in sorted(by_outlet.items())},
@@ -546,10 +565,10 @@ def format_summary(summary: dict[str, Any], db_path: str) -> str:
         f"Run {summary['run_id']} -> {db_path} in {summary['seconds']} s",
         f"feeds polled: {summary['feeds_polled']} (failed {summary['feeds_failed']}, "
         f"unchanged {summary['feeds_unchanged']}); entries: {summary['entries']}",
-        f"new articles: {summary['new_articles']}  skipped (already stored): {summary['skipped']}  "
-        f"failed pages: {summary['failed']}",
+        f"new articles: {summary['new_articles']}  updated: {summary.get('updated_articles', 0)}  "
+        f"skipped (already stored): {summary['skipped']}  failed pages: {summary['failed']}",
     ]
-    if summary["new_articles"] == 0:
+    if summary["new_articles"] == 0 and not summary.get("updated_articles"):
         lines.append("nothing new: 0 rows added")
     if summary["statuses"]:
         lines.append("new by status: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["statuses"].items())))

@@ -366,13 +366,17 @@ class Store:
     # --- reads used by the pipeline -----------------------------------------------------
 
     def known_article_ids(self, ids: Sequence[str]) -> set[str]:
+        return set(self.known_articles(ids))
+
+    def known_articles(self, ids: Sequence[str]) -> dict[str, datetime]:
+        """Stored article ids among `ids`, with the time each was last fetched."""
         if not ids:
-            return set()
+            return {}
         frame = pd.DataFrame({"id": list(dict.fromkeys(ids))})
         self.con.register("wanted_ids", frame)
         try:
-            rows = self.con.execute("SELECT a.id FROM articles a JOIN wanted_ids w USING (id)").fetchall()
-            return {r[0] for r in rows}
+            rows = self.con.execute("SELECT a.id, a.fetched_at FROM articles a JOIN wanted_ids w USING (id)").fetchall()
+            return {r[0]: r[1] for r in rows}
         finally:
             self.con.unregister("wanted_ids")
 

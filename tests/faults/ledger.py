@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-import pytest
-
 
 @dataclass
 class RowLedger:
@@ -37,22 +35,6 @@ class Rows:
         return lost, duplicated
 
 
-@pytest.fixture
-def rows() -> Rows:
-    return Rows()
-
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    report = yield
-    marker = item.get_closest_marker("fault")
-    if marker is not None and (report.when == "call" or (report.when == "setup" and report.outcome != "passed")):
-        for kind in marker.args:
-            KINDS[kind].append(report.outcome == "passed")
-    return report
-
-
 def summary_line() -> str | None:
     if not KINDS:
         return None
@@ -61,13 +43,3 @@ def summary_line() -> str | None:
         f"fault suite: {len(KINDS)} kinds tried, {passed} passed, {len(KINDS) - passed} failed; "
         f"good articles checked {LEDGER.checked}, lost {LEDGER.lost}, duplicated {LEDGER.duplicated}"
     )
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    line = summary_line()
-    if line:
-        failed = [kind for kind, results in sorted(KINDS.items()) if not all(results)]
-        terminalreporter.write_sep("=", "fault suite")
-        terminalreporter.write_line(line)
-        for kind in failed:
-            terminalreporter.write_line(f"  failed: {kind}")
