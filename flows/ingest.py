@@ -29,6 +29,7 @@ from prefect.settings import get_current_settings
 from prefect.utilities.annotations import quote
 from prefect_dask import DaskTaskRunner
 
+from newsmon.analysis import check_rules
 from newsmon.config import Config, ConfigError, load_config
 from newsmon.demosite import DemoSiteError, serve_demo
 from newsmon.pipeline import (
@@ -137,6 +138,7 @@ def ingest_flow(
     scheduler address; with Dask, fetch+extraction run on the cluster and loading stays here.
     """
     config = load_config(config_dir)
+    check_rules(config)  # a malformed rule stops the run before the database is touched
     db_path = Path(db) if db else config.settings.db_path
     spec = runner_spec(task_runner or config.settings.ingest.task_runner)
     with ExitStack() as stack:
@@ -166,6 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)  # fail before Prefect starts when the config is bad
+        check_rules(config)
         summary = ingest_flow(
             config_dir=args.config, db=args.db, demo=args.demo, due_only=args.due_only, task_runner=args.task_runner
         )

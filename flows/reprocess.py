@@ -18,6 +18,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from newsmon.analysis import check_rules
 from newsmon.config import ConfigError, load_config
 from newsmon.pipeline import reanalyse, reextract
 from newsmon.store import Store, StoreError
@@ -26,6 +27,7 @@ from newsmon.store import Store, StoreError
 @task(name="reprocess", cache_policy=NO_CACHE)
 def reprocess_task(config_dir: str, db: str | None, since: date | None, what: str) -> dict[str, int]:
     config = load_config(config_dir)
+    check_rules(config)
     with Store.open(Path(db) if db else config.settings.db_path) as store:
         if what in {"extract", "all"}:
             counts = reextract(config, store, since)
@@ -50,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--what", choices=["extract", "entities", "topics", "events", "all"], default="all")
     args = parser.parse_args(argv)
     try:
-        load_config(args.config)
+        check_rules(load_config(args.config))
         counts = reprocess_flow(config_dir=args.config, db=args.db, since=args.since, what=args.what)
     except (ConfigError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,14 +1,9 @@
-"""Operations: schedules, reprocessing from stored data, export, and crash safety under kill -9."""
+"""Operations: schedules, reprocessing from stored data, export. (kill -9: tests/faults/test_process.py.)"""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -105,53 +100,3 @@ def test_export_writes_parquet_with_a_manifest(ingested: Path, tmp_path: Path) -
     assert by_name["articles"]["rows"] == articles > 0
     assert {"v_topic_articles", "v_event_timeline", "entity_mentions"} <= set(by_name)
     assert all((out / f["file"]).stat().st_size > 0 for f in manifest["files"])
-
-
-def test_kill_9_mid_run_loses_nothing_and_the_rerun_completes(tmp_path: Path, demo_site: DemoSite) -> None:
-    """A run killed with SIGKILL while loading leaves whole batches only; the next run completes the rest."""
-    cfg = demo_config_dir(tmp_path, demo_site.base_url)
-    settings = (cfg / "settings.yaml").read_text().replace("batch_size: 50", "batch_size: 4")
-    (cfg / "settings.yaml").write_text(settings)
-    config = load_config(cfg)
-    cli = str(Path(sys.executable).with_name("newsmon"))
-    from newsmon.urls import article_id
-    from tests.demo_truth import manifest
-
-    urls = [a["url"] for a in manifest()["articles"]] + list(manifest()["robots_disallowed"])
-    all_jobs = sorted(article_id(u.replace("__BASE__", demo_site.base_url)) for u in urls)
-    killed_with_rows = None
-    for delay in (3.0, 5.0, 7.0, 9.0, 12.0, 16.0):
-        shutil.rmtree(tmp_path / "data", ignore_errors=True)
-        config.settings.db_path.unlink(missing_ok=True)
-        proc = subprocess.Popen([cli, "ingest", "--config", str(cfg)], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
-        time.sleep(delay)
-        if proc.poll() is not None:
-            break  # finished before the kill: try no longer delays
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        with Store.open(config.settings.db_path) as store:
-            n = store.count("articles")
-            # whole batches only: every stored article has its version, sources and analysis
-            checks = store.run_checks()
-            assert checks == {name: [] for name in checks}
-            assert _table(store, "SELECT count(*) FROM articles a WHERE a.status IN ('ok', 'paywalled') AND NOT "
-                                 "EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id)") == [(0,)]
-            # batches are consecutive runs of 4 jobs in article-id order: what is stored (as an article
-            # or as a recorded failure) must be exactly the first k batches
-            done = {r[0] for r in _table(store, "SELECT id FROM articles UNION SELECT article_id FROM fetch_failures")}
-            assert len(done) % 4 == 0 and done == set(all_jobs[: len(done)])
-        if n > 0:
-            killed_with_rows = n
-            break
-    assert killed_with_rows, "the run was never caught between batches; raise the delays"
-    rerun = subprocess.run([cli, "ingest", "--config", str(cfg)], capture_output=True, text=True, timeout=300,
-                           check=False)
-    assert rerun.returncode == 0, rerun.stderr
-    with Store.open(config.settings.db_path) as store:
-        total = store.count("articles")
-        checks = store.run_checks()
-        assert checks == {name: [] for name in checks}
-    from tests.demo_truth import articles
-
-    assert total == len(articles())

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from newsmon.config import Config
+from newsmon.config import Config, ConfigError
 from newsmon.entities import DEFAULT_GAZETTEER, Gazetteer, Mention
 from newsmon.events import RULES_VERSION as EVENT_RULES_VERSION
 from newsmon.events import TemporalExpression, find_expressions
@@ -32,6 +32,18 @@ class Resources:
 
     def load_topics(self) -> TopicRules:
         return TopicRules.load(self.topics)
+
+
+def check_rules(config: Config) -> Resources:
+    """Load the gazetteer and topic rules a run would use, before anything runs: a malformed rule
+    stops the command with the file and the rule's position, instead of failing page by page."""
+    resources = resources_for(config)
+    for path, load in ((resources.gazetteer, resources.load_gazetteer), (resources.topics, resources.load_topics)):
+        try:
+            load()
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}" if str(path) not in str(exc) else str(exc)) from exc
+    return resources
 
 
 def resources_for(config: Config) -> Resources:

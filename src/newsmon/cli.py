@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -12,9 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 
-from newsmon.analysis import Resources, analyse, analysis_json
+from newsmon.analysis import Resources, analyse, analysis_json, check_rules
 from newsmon.config import Config, ConfigError, load_config
 from newsmon.demosite import DemoSite, DemoSiteError, serve_demo
 from newsmon.extract import FeedHints, extract_article, parse_datetime
@@ -33,16 +35,33 @@ DemoOpt = Annotated[bool, typer.Option("--demo", help="serve the bundled demo si
 WaitOpt = Annotated[float, typer.Option("--wait", help="seconds to wait for another writer to finish")]
 
 
+def storage_failure(db_path: Path, archive_dir: Path, exc: BaseException) -> str:
+    """The message for a run stopped by its own disk (full, read-only, no permission)."""
+    named = re.search(r'file "([^"]+)": (.+)', str(exc))  # DuckDB: Could not write file "X": reason
+    if isinstance(exc, OSError) and exc.filename:
+        where, reason = str(exc.filename), exc.strerror or str(exc)
+    elif named:
+        where, reason = named.group(1), named.group(2)
+    else:
+        where, reason = f"{db_path} or {archive_dir}", str(exc).splitlines()[0]
+    return (f"run stopped: cannot write {where}: {reason}. Batches loaded before this point are complete; "
+            f"nothing of the unfinished batch was stored. Free space or fix permissions, then run again.")  # fmt: skip
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
     return typer.Exit(code)
 
 
-def _load(config_dir: Path) -> Config:
+def _load(config_dir: Path, *, rules: bool = False) -> Config:
+    """The validated configuration; with `rules`, also the gazetteer and topic rules a run needs."""
     try:
-        return load_config(config_dir)
+        config = load_config(config_dir)
+        if rules:
+            check_rules(config)
     except ConfigError as exc:
         raise _fail(str(exc)) from None
+    return config
 
 
 @contextmanager
@@ -63,13 +82,15 @@ def ingest(
     due_only: Annotated[bool, typer.Option("--due-only", help="poll only feeds whose next poll time has come")] = False,
 ) -> None:
     """Poll feeds, fetch new articles, extract and load them, in-process (no Prefect)."""
-    config = _load(config_dir)
+    config = _load(config_dir, rules=True)
     db_path = db or config.settings.db_path
     try:
         with demo_site_for(config, demo), Store.open(db_path, wait_s=wait) as store:
             summary = run_ingest(config, store, mode="inprocess", due_only=due_only)
     except StoreError as exc:
         raise _fail(str(exc)) from None
+    except (OSError, duckdb.Error) as exc:
+        raise _fail(storage_failure(db_path, config.settings.archive_dir, exc)) from None
     typer.echo(format_summary(summary, str(db_path)))
 
 
@@ -178,7 +199,7 @@ def reprocess(
     """Rebuild derived rows of stored articles with the current extractor and rules; no network."""
     if what not in {"extract", "entities", "topics", "events", "all"}:
         raise _fail(f"--what {what!r}: expected extract, entities, topics, events or all")
-    config = _load(config_dir)
+    config = _load(config_dir, rules=True)
     try:
         since_day = datetime.strptime(since, "%Y-%m-%d").date() if since else None  # noqa: DTZ007
     except ValueError:

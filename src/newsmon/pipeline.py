@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import errno
 import json
 import logging
 import multiprocessing
@@ -51,6 +52,8 @@ log = logging.getLogger("newsmon")
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 T = TypeVar("T")
 MAX_FETCH_ATTEMPTS = 3  # a page that failed this often is left in fetch_failures for a person to look at
+# errors of the local disk (full, over quota, read-only, no permission): they stop a run
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
 _INLINE_EXTRACT_BELOW = 16  # smaller batches are extracted in-process: a worker pool costs ~1 s to start
 
 
@@ -222,9 +225,13 @@ class _Work:
 
 def _extract_one(work: _Work) -> tuple[str, Article | None, Analysis | None, str | None]:
     """(raw sha256, article, analysis, error) for one page; the raw page is archived here, in the worker."""
-    sha = Archive(work.archive_dir).put(work.html)
+    sha = Archive(work.archive_dir).put(work.html)  # a full or read-only disk stops the run (OSError)
     try:
         article = extract_article(work.html, work.url, work.hints, work.fetched_at, work.max_future_days)
+    except OSError as exc:
+        if exc.errno in STORAGE_ERRNOS:
+            raise  # the machine's problem, not the page's: recording it would retire good pages
+        return sha, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
     except Exception as exc:
         return sha, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
     return sha, article, analyse_article(article, work.resources), None
@@ -281,7 +288,7 @@ def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutc
                                result.error or "unexpected 304 for a page")
         problem = page_problem(result.content_type, result.body)
         if problem:
-            return PageOutcome(job, None, None, result.status, result.fetched_at, f"{result.final_url}: {problem}")
+            return PageOutcome(job, None, None, result.status, result.fetched_at, problem)
         item = _Work(result.body, result.final_url, job.hints, result.fetched_at, ingest.max_future_days, resources,
                      config.settings.archive_dir)  # fmt: skip
         if parallel:
@@ -290,13 +297,20 @@ def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutc
             done = _extract_one(item)
         sha, article, analysis, error = done
         if article is None:
-            return PageOutcome(job, None, sha, result.status, item.fetched_at, f"{item.url}: {error}")
+            return PageOutcome(job, None, sha, result.status, item.fetched_at, error)
         return PageOutcome(job, article, sha, result.status, item.fetched_at, None, analysis)
 
     async def run() -> list[PageOutcome]:
         async with PoliteClient(config.settings.http) as client:
             slots = asyncio.Semaphore(ingest.fetch_concurrency)
-            return list(await asyncio.gather(*(one(client, slots, job) for job in jobs)))
+            try:
+                # a page's own problems come back as outcomes; anything raised (a full or read-only
+                # disk) stops the batch: the other pages are cancelled and the first error goes up
+                async with asyncio.TaskGroup() as group:
+                    tasks = [group.create_task(one(client, slots, job)) for job in jobs]
+            except ExceptionGroup as errors:
+                raise errors.exceptions[0] from None
+            return [task.result() for task in tasks]
 
     return asyncio.run(run())
 
@@ -552,7 +566,10 @@ def run_ingest(
         if any(o.status for o in outcomes):
             store.rebuild_fts(config.settings.ingest.fts_min_interval_s)
     except BaseException as exc:
-        store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}"})
+        try:
+            store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}"})
+        except Exception as also:  # e.g. the disk is full: the original error is the one to report
+            exc.add_note(f"(the run could not be marked failed either: {also})")
         raise
     summary = summarise(run_id, polls, plan, outcomes, time.monotonic() - started)
     store.finish_run(run_id, "completed", summary)

@@ -1,0 +1,483 @@
+"""DuckLake: articles as Parquet files with a SQLite catalog, so several loader processes can commit at once.
+
+The DuckDB store (`newsmon.store`) admits one process at a time because DuckDB locks its file. A lake
+is opened by every loader process at once (the same catalog file and data directory), and every
+`Lake.load_batch` is one DuckLake transaction, i.e. one snapshot in the catalog. The loaders must run
+on one host with the files on a local filesystem: SQLite's WAL mode and the lock file need that.
+
+How concurrent loads stay correct:
+
+* The catalog is a SQLite file in WAL mode. A transaction reads the catalog under one SQLite read
+  snapshot and writes its new DuckLake snapshot at commit. If another writer committed in between,
+  SQLite refuses the write ("database is locked"), whatever tables either touched; the loser rolls
+  back and runs the whole transaction again on a fresh snapshot. Commits are therefore serialised.
+* Because the catalog admits one commit at a time anyway, loaders on the same host also take turns
+  through a lock file next to the catalog (`serialize`, on by default): two overlapping
+  transactions would cost one of them all its work, and a loader that commits often could make a
+  slower one lose again and again. The retry stays for writers that do not take the lock.
+* DuckLake has no PRIMARY KEY or UNIQUE constraints, so idempotence comes from the statements:
+  articles and article_sources are upserted with MERGE INTO on their keys, and the derived rows of
+  an article (entity mentions, topics, events) are deleted and inserted again. As commits are
+  serialised, the same article loaded by two loaders at once still ends up as one row.
+
+The lake holds the content tables of the store with the same columns (read from sql/schema):
+articles, article_versions, article_sources, entity_mentions, article_topics and events. Poll state,
+fetch failures and runs describe one pipeline's operation and stay in the DuckDB store.
+
+The ducklake and sqlite extensions are loaded from the files of the PyPI packages duckdb-ext-ducklake
+and duckdb-ext-sqlite; nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import os
+import random
+import re
+import socket
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from newsmon.store import (
+    _EXT_DIR_PARTS,
+    SQL_DIR,
+    ArticleRow,
+    EventRow,
+    LoadBatch,
+    MentionRow,
+    SourceRow,
+    TopicRow,
+    _frame,
+)
+
+# the store's tables that the lake holds, in creation order
+LAKE_TABLES = ("articles", "article_versions", "article_sources", "entity_mentions", "article_topics", "events")
+# extension file stem -> the PyPI package that ships it
+EXTENSIONS = {"ducklake": "duckdb-ext-ducklake", "sqlite_scanner": "duckdb-ext-sqlite"}
+# words in a DuckDB error that mean "another loader committed first; try again on a fresh snapshot"
+_CONFLICT_WORDS = ("conflict", "database is locked", "database is busy", "concurrent")
+
+
+class LakeError(Exception):
+    """The lake cannot be opened or written; the message names the file and says why."""
+
+
+def extension_dir() -> Path | None:
+    """The directory with the DuckDB extension files of the duckdb-ext-* packages, if any is installed."""
+    spec = importlib.util.find_spec(_EXT_DIR_PARTS[0])
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))).joinpath(*_EXT_DIR_PARTS[1:])
+
+
+def extension_path(name: str, ext_dir: Path | None = None) -> Path:
+    """The file of extension `name` (a key of EXTENSIONS); LakeError if it is not there."""
+    package = EXTENSIONS[name]
+    folder = ext_dir or extension_dir()
+    if folder is None:
+        raise LakeError(
+            f"{name}.duckdb_extension: no duckdb_ext package installed; "
+            f"install the PyPI package {package}=={duckdb.__version__}.*"
+        )
+    path = folder / f"{name}.duckdb_extension"
+    if not path.is_file():
+        raise LakeError(
+            f"{path}: DuckDB extension file not found; it comes with the PyPI package {package}=={duckdb.__version__}.*"
+        )
+    return path
+
+
+def store_columns(
+    tables: Sequence[str] = LAKE_TABLES, sql_dir: Path = SQL_DIR
+) -> dict[str, list[tuple[str, str, bool]]]:
+    """(name, type, nullable) of each table's columns, as the store's schema files define them.
+
+    The schema files are applied to an in-memory database and read back, so the lake follows every
+    change to sql/schema without a second copy of the column list.
+    """
+    schema_dir = sql_dir / "schema"
+    if not schema_dir.is_dir():
+        raise LakeError(f"schema directory {schema_dir} not found (is newsmon installed with -e?)")
+    with duckdb.connect() as con:
+        for file in sorted(schema_dir.glob("*.sql")):
+            con.execute(file.read_text(encoding="utf-8"))
+        rows = con.execute(
+            "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
+            "WHERE database_name = 'memory' AND list_contains(?, table_name) ORDER BY table_name, column_index",
+            [list(tables)],
+        ).fetchall()
+    columns: dict[str, list[tuple[str, str, bool]]] = {t: [] for t in tables}
+    for table, column, data_type, nullable in rows:
+        columns[table].append((column, data_type, bool(nullable)))
+    missing = [t for t, cols in columns.items() if not cols]
+    if missing:
+        raise LakeError(f"{schema_dir}: no table {', '.join(missing)} in the schema files")
+    return columns
+
+
+def _literal(text: str | Path) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _is_conflict(exc: duckdb.Error) -> bool:
+    message = str(exc).lower()
+    return any(word in message for word in _CONFLICT_WORDS)
+
+
+def _use_wal(catalog: Path) -> None:
+    """Put the SQLite catalog in WAL mode (creating the file), so readers never block a committing loader.
+
+    WAL mode is a property of the file: it is set once and kept. In it, a transaction whose read
+    snapshot another writer has overtaken is refused at commit ("database is locked") and can be
+    run again on fresh data.
+    """
+    try:
+        with closing(sqlite3.connect(catalog, timeout=30)) as con:
+            row = con.execute("PRAGMA journal_mode = WAL").fetchone()
+    except sqlite3.Error as exc:
+        raise LakeError(f"{catalog}: not a usable SQLite catalog: {exc}") from exc
+    if row is None or str(row[0]).lower() != "wal":
+        raise LakeError(f"{catalog}: cannot switch the SQLite catalog to WAL mode (journal mode {row})")
+
+
+class Lake:
+    """One connection to a DuckLake; use `Lake.open` and close it (or use it as a context manager)."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        catalog: Path,
+        data_dir: Path,
+        *,
+        loader: str,
+        max_attempts: int = 30,
+        serialize: bool = True,
+        lock_wait_s: float = 120.0,
+    ) -> None:
+        self.con = con
+        self.catalog = catalog
+        self.data_dir = data_dir
+        self.loader = loader  # recorded as the author of every snapshot this connection commits
+        self.max_attempts = max_attempts
+        self.lock_path = catalog.with_name(catalog.name + ".lock")
+        self.lock_wait_s = lock_wait_s
+        self.commits = 0  # transactions committed by this connection
+        self.retries = 0  # transactions rolled back after a conflict and tried again
+        self._lock_fd: int | None = None
+        if serialize:
+            try:
+                self._lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                raise LakeError(f"{self.lock_path}: cannot open the loaders' lock file: {exc.strerror}") from exc
+
+    # --- opening and schema -------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        catalog: Path | str,
+        data_dir: Path | str,
+        *,
+        loader: str | None = None,
+        serialize: bool = True,
+        max_attempts: int = 30,
+        lock_wait_s: float = 120.0,
+        threads: int = 1,
+        ext_dir: Path | None = None,
+    ) -> Lake:
+        """Open (creating) the lake with its catalog in `catalog` and its Parquet files under `data_dir`.
+
+        `loader` names this process in the snapshots it commits (default host:pid).
+
+        With `serialize` (the default) each transaction holds an exclusive lock on the file
+        `<catalog>.lock` and loaders on this host take turns, waiting up to `lock_wait_s`. Without it
+        transactions run side by side and the one that commits second is rolled back and tried
+        again. Either way a transaction that conflicts (with a loader that does not take the lock, or
+        with any writer when `serialize` is off) is tried up to `max_attempts` times.
+
+        `threads` is DuckDB's thread count for this connection: batches of tens of articles load
+        faster on one thread than on several. `ext_dir` is where the extension files are (default:
+        those of the installed duckdb-ext-* packages).
+        """
+        catalog, data_dir = Path(catalog).absolute(), Path(data_dir).absolute()
+        paths = {name: extension_path(name, ext_dir) for name in EXTENSIONS}
+        try:
+            catalog.parent.mkdir(parents=True, exist_ok=True)
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LakeError(f"{exc.filename}: cannot create the directory: {exc.strerror}") from exc
+        _use_wal(catalog)
+        # nothing may be fetched from the network: extensions come only from the files loaded below
+        con = duckdb.connect(config={"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"})
+        try:
+            lake = cls(con, catalog, data_dir, loader=loader or f"{socket.gethostname()}:{os.getpid()}",
+                       max_attempts=max_attempts, serialize=serialize, lock_wait_s=lock_wait_s)  # fmt: skip
+        except BaseException:
+            con.close()
+            raise
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            con.execute(f"SET threads = {int(threads)}")
+            for name, path in paths.items():
+                try:
+                    con.execute(f"LOAD {_literal(path)}")
+                except duckdb.Error as exc:
+                    raise LakeError(f"{path}: cannot load the {name} extension: {exc}") from exc
+            lake._attach()
+            lake._create_tables()
+        except BaseException:
+            lake.close()
+            raise
+        return lake
+
+    def _attach(self) -> None:
+        """Attach the lake; the first loader to attach a new catalog creates DuckLake's tables in it."""
+        statement = (
+            f"ATTACH {_literal('ducklake:sqlite:' + str(self.catalog))} AS lake "
+            f"(DATA_PATH {_literal(str(self.data_dir) + os.sep)})"
+        )
+        with self._turn():
+            for attempt in range(1, self.max_attempts + 1):
+                try:
+                    self.con.execute(statement)
+                    return
+                except duckdb.Error as exc:
+                    if not _is_conflict(exc) or attempt == self.max_attempts:
+                        raise LakeError(f"{self.catalog}: cannot attach the lake: {exc}") from exc
+                    self._back_off(attempt)
+
+    def _create_tables(self) -> None:
+        """Create missing tables and add columns that sql/schema gained since a table was created.
+
+        DuckLake supports neither PRIMARY KEY/UNIQUE nor CHECK constraints, so only names, types and
+        NOT NULL are kept; defaults are left out because every insert names all its columns. Columns
+        added later are nullable: rows written before them have no value.
+        """
+        wanted = store_columns()
+
+        def work() -> None:
+            for table, columns in wanted.items():
+                self.con.execute(
+                    f"CREATE TABLE IF NOT EXISTS lake.{table} ("
+                    + ", ".join(f'"{c}" {t}' + ("" if nullable else " NOT NULL") for c, t, nullable in columns)
+                    + ")"
+                )
+                have = {r[0] for r in self.con.execute(f"DESCRIBE lake.{table}").fetchall()}
+                for column, data_type, _ in columns:
+                    if column not in have:
+                        self.con.execute(f'ALTER TABLE lake.{table} ADD COLUMN "{column}" {data_type}')
+
+        self.transaction(work, "create tables")
+
+    def close(self) -> None:
+        self.con.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # also releases the lock, should it still be held
+            self._lock_fd = None
+
+    def __enter__(self) -> Lake:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """Hold the loaders' lock (when serializing) so that no other loader on this host writes meanwhile.
+
+        The SQLite catalog lets only one of two overlapping transactions commit; the other has done its
+        work for nothing and, against a loader that commits often, may lose again and again. Taking
+        turns avoids both. The lock is polled rather than waited on, so that the wait has a limit.
+        """
+        if self._lock_fd is None:
+            yield
+            return
+        deadline = time.monotonic() + self.lock_wait_s
+        while True:
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise LakeError(
+                        f"{self.lock_path}: another loader has held the lock for {self.lock_wait_s:g} s"
+                    ) from None
+                time.sleep(0.005)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    def _back_off(self, attempt: int) -> None:
+        """Sleep a short random time that grows with the attempt, so two writers do not collide again in step."""
+        time.sleep(random.uniform(0.0, min(0.5, 0.01 * 2**attempt)))  # noqa: S311 - jitter, not secrecy
+
+    def _rollback(self) -> None:
+        with suppress(duckdb.Error):  # a failed COMMIT has already ended the transaction
+            self.con.execute("ROLLBACK")
+
+    def transaction(self, work: Callable[[], None], what: str) -> None:
+        """Run `work` in one transaction, committed as one snapshot; on a conflict start it again.
+
+        Each attempt is a new transaction, so it reads what the writer that won the conflict wrote;
+        `work` must therefore be safe to run again. `what` describes it in the snapshot's commit
+        message and in errors.
+        """
+        last: duckdb.Error | None = None
+        with self._turn():
+            for attempt in range(1, self.max_attempts + 1):
+                try:
+                    self.con.execute("BEGIN TRANSACTION")
+                    self.con.execute("CALL lake.set_commit_message(?, ?)", [self.loader, what])
+                    work()
+                    self.con.execute("COMMIT")
+                except duckdb.Error as exc:
+                    self._rollback()
+                    if not _is_conflict(exc):
+                        raise LakeError(f"{self.catalog}: {what} failed: {exc}") from exc
+                    last = exc
+                    if attempt < self.max_attempts:
+                        self.retries += 1
+                        self._back_off(attempt)
+                    continue
+                except BaseException:
+                    self._rollback()
+                    raise
+                self.commits += 1
+                return
+        raise LakeError(
+            f"{self.catalog}: {what} not committed: still conflicting with other writers after "
+            f"{self.max_attempts} attempts; last error: {last}"
+        )
+
+    # --- the batch load -----------------------------------------------------------------
+
+    def load_batch(self, batch: LoadBatch) -> None:
+        """Write the articles, sources and derived rows of `batch` in ONE transaction; safe to repeat.
+
+        Articles are upserted by id (a changed text bumps `version` and adds an article_versions row),
+        sources by (article_id, feed_id); mentions, topics and events of every id in
+        `batch.enriched_ids` are replaced. Failures, feed states and polls are not part of the lake.
+        """
+        frames = {
+            "b_articles": _frame(batch.articles, ArticleRow, ("id",)),
+            "b_sources": _frame(batch.sources, SourceRow, ("article_id", "feed_id")),
+            "b_enriched": pd.DataFrame({"article_id": list(dict.fromkeys(batch.enriched_ids))}, dtype="string"),
+            "b_mentions": _frame(batch.mentions, MentionRow, ("article_id", "field", "start_char")),
+            "b_topics": _frame(batch.topics, TopicRow, ("article_id", "topic")),
+            "b_events": _frame(batch.events, EventRow, ("article_id", "field", "start_char")),
+        }
+        statements = [(name, sql) for name, sql in _LOAD_STATEMENTS if len(frames[name])]
+        if not statements:
+            return
+        for name, frame in frames.items():
+            self.con.register(name, frame)
+
+        def work() -> None:
+            for _, statement in statements:
+                self.con.execute(statement)
+
+        ids = frames["b_articles"]["id"]
+        what = f"load {len(ids)} articles" + (f" from {ids.iloc[0]}" if len(ids) else "")
+        try:
+            self.transaction(work, what)
+        finally:
+            for name in frames:
+                self.con.unregister(name)
+
+    # --- reads --------------------------------------------------------------------------
+
+    def count(self, table: str) -> int:
+        """Rows in a lake table."""
+        return int(self._scalar(f"SELECT count(*) FROM lake.{_table(table)}"))
+
+    def ids(self, table: str = "articles", column: str = "id") -> list[str]:
+        """Every value of `column` in `table`, sorted, duplicates kept (so tests can see them)."""
+        rows = self.con.execute(f"SELECT {_table(column)} FROM lake.{_table(table)} ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
+
+    def snapshots(self) -> list[tuple[int, str | None, str | None]]:
+        """(snapshot id, author, commit message) of every snapshot, oldest first."""
+        rows = self.con.execute(
+            "SELECT snapshot_id, author, commit_message FROM lake.snapshots() ORDER BY snapshot_id"
+        ).fetchall()
+        return [(int(r[0]), r[1], r[2]) for r in rows]
+
+    def _scalar(self, sql: str) -> Any:
+        row = self.con.execute(sql).fetchone()
+        return None if row is None else row[0]
+
+
+def _table(name: str) -> str:
+    if not re.fullmatch(r"[a-z_]+", name):
+        raise ValueError(f"not a table or column name: {name!r}")
+    return name
+
+
+# (frame, statement): a statement is skipped when its frame has no rows. The order matters:
+# article_versions compares with the article as it was before the batch.
+_LOAD_STATEMENTS: tuple[tuple[str, str], ...] = (
+    (
+        "b_articles",
+        """
+        INSERT INTO lake.article_versions
+        SELECT b.id, coalesce(a.version, 0) + 1, b.content_sha256, b.raw_sha256, b.fetched_at, b.title, b.body
+        FROM b_articles b LEFT JOIN lake.articles a ON a.id = b.id
+        WHERE a.id IS NULL OR a.content_sha256 <> b.content_sha256
+        """,
+    ),
+    (
+        "b_articles",
+        """
+        MERGE INTO lake.articles a USING b_articles b ON a.id = b.id
+        WHEN MATCHED THEN UPDATE SET
+            title = b.title, lead = b.lead, author = b.author, section = b.section,
+            published_at = coalesce(a.published_at, b.published_at),
+            published_source = CASE WHEN a.published_at IS NULL THEN b.published_source ELSE a.published_source END,
+            fetched_at = b.fetched_at, language = b.language, body = b.body, word_count = b.word_count,
+            raw_sha256 = b.raw_sha256, http_status = b.http_status, status = b.status, notes = b.notes,
+            extractor_version = b.extractor_version,
+            version = CASE WHEN a.content_sha256 <> b.content_sha256 THEN a.version + 1 ELSE a.version END,
+            content_sha256 = b.content_sha256, last_run_id = b.run_id
+        WHEN NOT MATCHED THEN INSERT (
+            id, url, canonical_url, page_canonical_url, outlet_id, title, lead, author, section, published_at,
+            published_source, fetched_at, language, body, word_count, content_sha256, raw_sha256, http_status,
+            status, notes, extractor_version, version, first_run_id, last_run_id
+        ) VALUES (
+            b.id, b.url, b.canonical_url, b.page_canonical_url, b.outlet_id, b.title, b.lead, b.author, b.section,
+            b.published_at, b.published_source, b.fetched_at, b.language, b.body, b.word_count, b.content_sha256,
+            b.raw_sha256, b.http_status, b.status, b.notes, b.extractor_version, 1, b.run_id, b.run_id
+        )
+        """,
+    ),
+    (
+        "b_sources",
+        """
+        MERGE INTO lake.article_sources s USING b_sources b ON s.article_id = b.article_id AND s.feed_id = b.feed_id
+        WHEN MATCHED THEN UPDATE SET last_seen_at = b.seen_at
+        WHEN NOT MATCHED THEN INSERT (
+            article_id, feed_id, entry_url, guid, feed_title, feed_published_at, first_seen_at, last_seen_at
+        ) VALUES (b.article_id, b.feed_id, b.entry_url, b.guid, b.feed_title, b.feed_published_at, b.seen_at, b.seen_at)
+        """,
+    ),
+    ("b_enriched", "DELETE FROM lake.entity_mentions WHERE article_id IN (SELECT article_id FROM b_enriched)"),
+    ("b_mentions", "INSERT INTO lake.entity_mentions BY NAME SELECT * FROM b_mentions"),
+    ("b_enriched", "DELETE FROM lake.article_topics WHERE article_id IN (SELECT article_id FROM b_enriched)"),
+    (
+        "b_topics",
+        "INSERT INTO lake.article_topics SELECT article_id, topic, relevance, score, themes, "
+        "evidence::JSON, rules_version FROM b_topics",
+    ),
+    ("b_enriched", "DELETE FROM lake.events WHERE article_id IN (SELECT article_id FROM b_enriched)"),
+    ("b_events", "INSERT INTO lake.events BY NAME SELECT * FROM b_events"),
+)
