@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -42,7 +43,7 @@ from newsmon.pipeline import (
     poll_feeds,
     run_ingest,
 )
-from newsmon.store import FeedState, LoadBatch, Store, StoreError
+from newsmon.store import FeedState, LoadBatch, Store, StoreError, storage_failure
 
 
 @task(name="poll-feeds", cache_policy=NO_CACHE)
@@ -174,6 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except (ConfigError, StoreError, DemoSiteError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, duckdb.Error) as exc:
+        db_path = Path(args.db) if args.db else config.settings.db_path
+        print(f"error: {storage_failure(db_path, config.settings.archive_dir, exc)}", file=sys.stderr)
         return 2
     print(format_summary(summary, str(Path(args.db) if args.db else config.settings.db_path)))
     return 0

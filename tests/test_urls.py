@@ -40,6 +40,7 @@ def test_non_http_input_comes_back_trimmed() -> None:
     assert canonical_url("http://[::1") == "http://[::1"  # malformed: returned, not raised
 
 
+@pytest.mark.fault("property: URL canonicalisation never raises and is idempotent")
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=80))
 def test_canonical_url_never_raises_and_is_idempotent_on_any_text(text: str) -> None:
@@ -47,6 +48,7 @@ def test_canonical_url_never_raises_and_is_idempotent_on_any_text(text: str) -> 
     assert canonical_url(once) == once
 
 
+@pytest.mark.fault("property: URL canonicalisation never raises and is idempotent")
 @settings(max_examples=300, deadline=None)
 @given(
     host=st.from_regex(r"[a-z]{1,10}(\.[a-z]{2,5}){1,2}", fullmatch=True),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import time
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from newsmon.demosite import DemoSite, DemoSiteError, serve_demo
 from newsmon.extract import FeedHints, extract_article, parse_datetime
 from newsmon.pipeline import format_summary, poll_feeds, reanalyse, reextract, run_ingest
 from newsmon.report import write_report
-from newsmon.store import Store, StoreError, fts_extension_path
+from newsmon.store import Store, StoreError, fts_extension_path, storage_failure
 from newsmon.topics import explain_lines
 
 app = typer.Typer(help="newsmon: monitor Dutch-language news feeds into DuckDB.", no_args_is_help=True)
@@ -33,19 +32,6 @@ ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="configuration d
 DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: db_path from settings)")]
 DemoOpt = Annotated[bool, typer.Option("--demo", help="serve the bundled demo site on loopback meanwhile")]
 WaitOpt = Annotated[float, typer.Option("--wait", help="seconds to wait for another writer to finish")]
-
-
-def storage_failure(db_path: Path, archive_dir: Path, exc: BaseException) -> str:
-    """The message for a run stopped by its own disk (full, read-only, no permission)."""
-    named = re.search(r'file "([^"]+)": (.+)', str(exc))  # DuckDB: Could not write file "X": reason
-    if isinstance(exc, OSError) and exc.filename:
-        where, reason = str(exc.filename), exc.strerror or str(exc)
-    elif named:
-        where, reason = named.group(1), named.group(2)
-    else:
-        where, reason = f"{db_path} or {archive_dir}", str(exc).splitlines()[0]
-    return (f"run stopped: cannot write {where}: {reason}. Batches loaded before this point are complete; "
-            f"nothing of the unfinished batch was stored. Free space or fix permissions, then run again.")  # fmt: skip
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:

@@ -36,6 +36,19 @@ class StoreError(Exception):
     """The database cannot be opened or written; the message says which file and why."""
 
 
+def storage_failure(db_path: Path, archive_dir: Path, exc: BaseException) -> str:
+    """The message for a run stopped by its own disk (full, read-only, no permission)."""
+    named = re.search(r'file "([^"]+)": (.+)', str(exc))  # DuckDB: Could not write file "X": reason
+    if isinstance(exc, OSError) and exc.filename:
+        where, reason = str(exc.filename), exc.strerror or str(exc)
+    elif named:
+        where, reason = named.group(1), named.group(2)
+    else:
+        where, reason = f"{db_path} or {archive_dir}", str(exc).splitlines()[0]
+    return (f"run stopped: cannot write {where}: {reason}. Batches loaded before this point are complete; "
+            f"nothing of the unfinished batch was stored. Free space or fix permissions, then run again.")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ArticleRow:
     id: str
