@@ -7,6 +7,9 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 export PREFECT_LOGGING_LEVEL ?= WARNING
 export DO_NOT_TRACK ?= 1
+# RUNNER=dask (a local Dask cluster) or RUNNER=tcp://host:8786 for fetch+extraction; default: in the flow process
+RUNNER ?=
+RUNNER_ARG := $(if $(RUNNER),--task-runner $(RUNNER),)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup demo run ingest report serve ui export sql test check lint types feeds-check bench clean
@@ -24,10 +27,10 @@ setup: ## create .venv and install newsmon with its dev tools
 	else echo "note: install Debian's chromium package for the report browser test"; fi; }
 
 demo: ## serve the bundled demo site on 127.0.0.1 and run the Prefect ingest flow into data/demo.duckdb
-	$(PY) -m flows.ingest --config config/demo --demo
+	$(PY) -m flows.ingest --config config/demo --demo $(RUNNER_ARG)
 
 run: ## run the Prefect ingest flow against config/feeds.yaml into data/newsmon.duckdb
-	$(PY) -m flows.ingest --config config
+	$(PY) -m flows.ingest --config config $(RUNNER_ARG)
 
 ingest: ## the same steps in-process, without Prefect (CONFIG=config/demo to use the demo site)
 	$(NEWSMON) ingest --config $(or $(CONFIG),config) $(if $(filter config/demo,$(CONFIG)),--demo,)

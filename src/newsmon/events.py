@@ -70,8 +70,9 @@ _PAST_VERBS = (
 ).split()
 _PAST = re.compile(
     r"\b(?:" + "|".join(_PAST_VERBS) + r")\b"
-    r"|\b(?:heeft|hebben|had|hadden|is|was|waren|werd|werden)\b(?:\s+\S+){0,8}?\s+"
-    r"(?:\w*ge\w+[dt]|gesproken|gezien|gekomen|gegaan|genomen|gegeven|gebleven|geweest|gevonden|geschoten|getroffen|"
+    # word lengths are bounded: on one very long "word" unbounded \S+ / \w* made this quadratic
+    r"|\b(?:heeft|hebben|had|hadden|is|was|waren|werd|werden)\b(?:\s+\S{1,40}){0,8}?\s+"
+    r"(?:\w{0,30}ge\w{1,30}[dt]|gesproken|gezien|gekomen|gegaan|genomen|gegeven|gebleven|geweest|gevonden|geschoten|getroffen|"
     r"gekozen|gesloten|geschreven|begonnen|ontvangen|vertrokken|overleden|gestorven|gevallen|gehouden|aangekomen|"
     r"ondertekend|bezocht|verklaard|bevestigd)\b",
     re.IGNORECASE,
@@ -259,13 +260,15 @@ def _resolve_quarter(g: list[str], pub: date, tense: Tense) -> _Range | None:
 
 def _resolve_week_number(g: list[str], pub: date, tense: Tense) -> _Range | None:
     week = int(g[0])
-    if not 1 <= week <= 53:
+    if not 1 <= week <= date(pub.year, 12, 28).isocalendar().week:  # 28 December is always in the last week
         return None
     monday = date.fromisocalendar(pub.year, week, 1)
     return monday, monday + timedelta(days=6), "week"
 
 
 def _resolve_earlier_this_year(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    if (pub.month, pub.day) == (1, 1):
+        return None  # on New Year's Day "eerder dit jaar" has no days to point at
     return date(pub.year, 1, 1), pub - timedelta(days=1), "year"
 
 
@@ -348,9 +351,20 @@ _RESOLVERS: dict[str, Callable[[list[str], date, Tense], _Range | None]] = {
 }
 
 
+# Under IGNORECASE the patterns also match these look-alikes of ASCII letters (dotless i, dotted
+# capital I, long s, Kelvin sign); lower() keeps them, so they are folded before any word lookup.
+_LOOKALIKES = str.maketrans({"\u0131": "i", "\u0130": "i", "\u017f": "s", "\u212a": "k", "\u0307": None})
+
+
 def _resolve(kind: str, m: re.Match[str], pub: date, tense: Tense) -> _Range | None:
-    groups = [x.lower() if x else "" for x in m.groups()]
-    return _RESOLVERS[kind](groups, pub, tense)
+    groups = [x.translate(_LOOKALIKES).lower() if x else "" for x in m.groups()]
+    try:
+        found = _RESOLVERS[kind](groups, pub, tense)
+    except (KeyError, ValueError, IndexError, OverflowError):
+        return None  # not a date after all (e.g. an unknown spelling, or a day the calendar lacks)
+    if found is not None and found[0] > found[1]:
+        return None
+    return found
 
 
 # Cheap substring tests (on the lower-cased sentence) that must pass before a pattern is run:

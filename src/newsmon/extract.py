@@ -171,7 +171,7 @@ def _jsonld_objects(tree: Any) -> list[dict[str, Any]]:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text_content().strip() or "null")
-        except (json.JSONDecodeError, ValueError):
+        except (ValueError, RecursionError):  # malformed, or nested deeper than the parser's stack
             continue
         stack = data if isinstance(data, list) else [data]
         while stack:
@@ -186,7 +186,8 @@ def _jsonld_objects(tree: Any) -> list[dict[str, Any]]:
 
 def _types(obj: dict[str, Any]) -> set[str]:
     raw = obj.get("@type", [])
-    return {t.lower() for t in ([raw] if isinstance(raw, str) else raw) if isinstance(t, str)}
+    items = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
+    return {t.lower() for t in items if isinstance(t, str)}
 
 
 def _person_names(author: Any) -> str | None:
@@ -283,6 +284,14 @@ def _fallback_title(tree: Any) -> str | None:
     return None
 
 
+def _join(base: str, link: str) -> str:
+    """urljoin, with a malformed link (e.g. "http://[x") ignored rather than raised."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return base
+
+
 def parse_datetime(value: str | None) -> tuple[datetime | None, str]:
     """(aware UTC datetime, precision) from an ISO-like string; naive times are Amsterdam time."""
     if not value:
@@ -295,13 +304,19 @@ def parse_datetime(value: str | None) -> tuple[datetime | None, str]:
         if not match:
             return None, "none"
         year, month, day = (int(g) for g in match.groups())
-        parsed = datetime(year, month, day)  # noqa: DTZ001 - localised just below
+        try:
+            parsed = datetime(year, month, day)  # noqa: DTZ001 - localised just below
+        except ValueError:
+            return None, "none"  # 0000-00-00, 2024-13-45: not a date
         precision = "day"
     else:
         precision = "day" if len(value) <= 10 else "second"
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=_AMSTERDAM)
-    return parsed.astimezone(UTC), precision
+    try:
+        return parsed.astimezone(UTC), precision
+    except OverflowError:
+        return None, "none"  # year 1 or 9999 at the edge of the calendar
 
 
 def url_date(url: str) -> datetime | None:
@@ -415,7 +430,7 @@ def extract_article(
     if language is None and meta.lang:
         language = meta.lang.split("-")[0]
     published, source = _choose_date(meta, url, hints, fetched_at, max_future_days, notes)
-    canonical = canonical_url(urljoin(url, meta.canonical) if meta.canonical else url)
+    canonical = canonical_url(_join(url, meta.canonical) if meta.canonical else url)
     if urlsplit(canonical).hostname != urlsplit(url).hostname:
         canonical = canonical_url(url)  # a canonical link to another site is not trusted for identity
     return Article(

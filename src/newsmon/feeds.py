@@ -109,8 +109,8 @@ def _repair_charset(body: bytes, content_type: str) -> tuple[bytes, str, str | N
     declared = header.group(1) if header else prolog.group(1).decode("ascii") if prolog else "utf-8"
     try:
         body.decode(declared)
-    except (LookupError, UnicodeDecodeError):
-        pass  # an unknown label or bytes that do not fit it: repaired below
+    except (LookupError, UnicodeError, ValueError):
+        pass  # an unknown or unusable label (e.g. "undefined", "punycode") or bytes that do not fit it
     else:
         return body, content_type, None
     text = body.decode("cp1252", errors="replace")
@@ -140,7 +140,10 @@ def parse_feed(body: bytes, base_url: str = "", content_type: str = "") -> Parse
     _refuse_xml_attacks(body)
     body, content_type, charset_warning = _repair_charset(body, content_type)
     headers = {"content-location": base_url, "content-type": content_type or "application/xml"}
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    except (ValueError, UnicodeError, LookupError) as exc:  # feedparser's encoding sniffing on hostile bytes
+        raise FeedError(f"unreadable feed: {type(exc).__name__}: {exc}") from exc
     version = parsed.get("version") or ""
     if not version and not parsed.entries:
         head = body[:200].lstrip().lower()

@@ -100,6 +100,9 @@ def _poll_outcome(feed: Feed, state: FeedState, result: FetchResult) -> FeedPoll
         parsed = parse_feed(result.body, result.final_url, result.content_type)
     except FeedError as exc:
         return FeedPoll(outcome="failed", **{**base, "body_sha256": None, "error": f"{exc}"})
+    except Exception as exc:  # a parser bug on hostile bytes fails this feed, never the other feeds
+        return FeedPoll(outcome="failed", **{**base, "body_sha256": None,
+                                             "error": f"feed parser failed: {type(exc).__name__}: {exc}"})  # fmt: skip
     base.update(entries=parsed.entries, skipped_items=parsed.skipped, warning=parsed.warning)
     return FeedPoll(outcome="ok", **base)
 
@@ -234,7 +237,11 @@ def _extract_one(work: _Work) -> tuple[str, Article | None, Analysis | None, str
         return sha, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
     except Exception as exc:
         return sha, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
-    return sha, article, analyse_article(article, work.resources), None
+    try:
+        analysis = analyse_article(article, work.resources)
+    except Exception as exc:  # a bug in the rules or the enrichers: the page is recorded and retried later
+        return sha, None, None, f"analysis failed: {type(exc).__name__}: {exc}"
+    return sha, article, analysis, None
 
 
 def analyse_article(article: Article, resources: Resources) -> Analysis | None:
