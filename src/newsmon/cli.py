@@ -19,6 +19,7 @@ from newsmon.analysis import Resources, analyse, analysis_json, check_rules
 from newsmon.config import Config, ConfigError, load_config
 from newsmon.demosite import DemoSite, DemoSiteError, serve_demo
 from newsmon.extract import FeedHints, extract_article, parse_datetime
+from newsmon.lake import Lake, LakeError
 from newsmon.pipeline import format_summary, poll_feeds, reanalyse, reextract, run_ingest
 from newsmon.report import write_report
 from newsmon.store import Store, StoreError, fts_extension_path, storage_failure
@@ -27,6 +28,9 @@ from newsmon.topics import explain_lines
 app = typer.Typer(help="newsmon: monitor Dutch-language news feeds into DuckDB.", no_args_is_help=True)
 feeds_app = typer.Typer(help="Inspect the configured feeds.", no_args_is_help=True)
 app.add_typer(feeds_app, name="feeds")
+lake_app = typer.Typer(help="Share articles through a DuckLake that several loaders write at once.",
+                       no_args_is_help=True)
+app.add_typer(lake_app, name="lake")
 
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="configuration directory")]
 DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: db_path from settings)")]
@@ -296,6 +300,38 @@ def check_db(config_dir: ConfigOpt = Path("config"), db: DbOpt = None, wait: Wai
         typer.echo(f"{'ok  ' if not rows else 'FAIL'} {name}" + (f": {len(rows)} rows, e.g. {rows[0]}" if rows else ""))
     if any(results.values()):
         raise typer.Exit(1)
+
+
+@lake_app.command("push")
+def lake_push(
+    catalog: Annotated[Path, typer.Option("--catalog", help="the lake's SQLite catalog file")],
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="the lake's folder of Parquet files")],
+    config_dir: ConfigOpt = Path("config"),
+    db: DbOpt = None,
+    since: Annotated[str | None, typer.Option(help="only articles fetched on or after this day, YYYY-MM-DD")] = None,
+    batch: Annotated[int, typer.Option(min=1, help="articles per lake transaction")] = 500,
+) -> None:
+    """Copy this DuckDB store's articles, sources and derived rows into a shared DuckLake.
+
+    Several stores (one per ingest pipeline) can push into one lake at the same time; each batch is
+    one transaction and pushing again never duplicates rows."""
+    db_path = db or _load(config_dir).settings.db_path
+    try:
+        since_day = datetime.strptime(since, "%Y-%m-%d").replace(tzinfo=UTC) if since else None
+    except ValueError:
+        raise _fail(f"--since {since!r}: expected YYYY-MM-DD") from None
+    try:
+        with Store.open(db_path, read_only=True) as store, Lake.open(catalog, data_dir) as lake:
+            ids = [r[0] for r in store.con.execute(
+                "SELECT id FROM articles WHERE ? IS NULL OR fetched_at >= ? ORDER BY id", [since_day, since_day]
+            ).fetchall()]  # fmt: skip
+            for start in range(0, len(ids), batch):
+                lake.load_frames(store.content_frames(ids[start : start + batch]))
+            total = lake.count("articles")
+            typer.echo(f"pushed {len(ids)} articles from {db_path} in {lake.commits} transactions "
+                       f"({lake.retries} retried); the lake now holds {total} articles")  # fmt: skip
+    except (StoreError, LakeError) as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command("demo-site")

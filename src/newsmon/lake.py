@@ -31,7 +31,6 @@ and duckdb-ext-sqlite; nothing is ever downloaded.
 from __future__ import annotations
 
 import fcntl
-import importlib.util
 import os
 import random
 import re
@@ -46,17 +45,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from newsmon.store import (
-    _EXT_DIR_PARTS,
-    SQL_DIR,
-    ArticleRow,
-    EventRow,
-    LoadBatch,
-    MentionRow,
-    SourceRow,
-    TopicRow,
-    _frame,
-)
+from newsmon.store import SQL_DIR, LoadBatch, batch_frames, extension_dir
 
 # the store's tables that the lake holds, in creation order
 LAKE_TABLES = ("articles", "article_versions", "article_sources", "entity_mentions", "article_topics", "events")
@@ -68,14 +57,6 @@ _CONFLICT_WORDS = ("conflict", "database is locked", "database is busy", "concur
 
 class LakeError(Exception):
     """The lake cannot be opened or written; the message names the file and says why."""
-
-
-def extension_dir() -> Path | None:
-    """The directory with the DuckDB extension files of the duckdb-ext-* packages, if any is installed."""
-    spec = importlib.util.find_spec(_EXT_DIR_PARTS[0])
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))).joinpath(*_EXT_DIR_PARTS[1:])
 
 
 def extension_path(name: str, ext_dir: Path | None = None) -> Path:
@@ -132,20 +113,40 @@ def _is_conflict(exc: duckdb.Error) -> bool:
     return any(word in message for word in _CONFLICT_WORDS)
 
 
-def _use_wal(catalog: Path) -> None:
+def _is_wal(catalog: Path) -> bool:
+    """Whether the file is a SQLite database in WAL mode, read from its header without opening it."""
+    try:
+        with catalog.open("rb") as file:
+            header = file.read(20)
+    except OSError:
+        return False
+    # bytes 18 and 19 are the file format's write and read versions: 2 means WAL
+    return header[:16] == b"SQLite format 3\x00" and header[18:20] == b"\x02\x02"
+
+
+def _use_wal(catalog: Path, wait_s: float = 30.0) -> None:
     """Put the SQLite catalog in WAL mode (creating the file), so readers never block a committing loader.
 
     WAL mode is a property of the file: it is set once and kept. In it, a transaction whose read
     snapshot another writer has overtaken is refused at commit ("database is locked") and can be
-    run again on fresh data.
+    run again on fresh data. A file already in WAL mode is left alone, because even a no-op switch
+    can be refused while another loader writes; switching is retried for the same reason.
     """
-    try:
-        with closing(sqlite3.connect(catalog, timeout=30)) as con:
-            row = con.execute("PRAGMA journal_mode = WAL").fetchone()
-    except sqlite3.Error as exc:
-        raise LakeError(f"{catalog}: not a usable SQLite catalog: {exc}") from exc
-    if row is None or str(row[0]).lower() != "wal":
-        raise LakeError(f"{catalog}: cannot switch the SQLite catalog to WAL mode (journal mode {row})")
+    deadline = time.monotonic() + wait_s
+    while not _is_wal(catalog):  # the switch below ends the loop too: it returns or raises
+        try:
+            with closing(sqlite3.connect(catalog, timeout=wait_s)) as con:
+                row = con.execute("PRAGMA journal_mode = WAL").fetchone()
+        except sqlite3.OperationalError as exc:
+            if any(word in str(exc).lower() for word in ("locked", "busy")) and time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
+            raise LakeError(f"{catalog}: cannot open the SQLite catalog: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise LakeError(f"{catalog}: not a usable SQLite catalog: {exc}") from exc
+        if row is None or str(row[0]).lower() != "wal":
+            raise LakeError(f"{catalog}: cannot switch the SQLite catalog to WAL mode (journal mode {row})")
+        return
 
 
 class Lake:
@@ -369,14 +370,12 @@ class Lake:
         sources by (article_id, feed_id); mentions, topics and events of every id in
         `batch.enriched_ids` are replaced. Failures, feed states and polls are not part of the lake.
         """
-        frames = {
-            "b_articles": _frame(batch.articles, ArticleRow, ("id",)),
-            "b_sources": _frame(batch.sources, SourceRow, ("article_id", "feed_id")),
-            "b_enriched": pd.DataFrame({"article_id": list(dict.fromkeys(batch.enriched_ids))}, dtype="string"),
-            "b_mentions": _frame(batch.mentions, MentionRow, ("article_id", "field", "start_char")),
-            "b_topics": _frame(batch.topics, TopicRow, ("article_id", "topic")),
-            "b_events": _frame(batch.events, EventRow, ("article_id", "field", "start_char")),
-        }
+        self.load_frames(batch_frames(batch, operational=False))
+
+    def load_frames(self, frames: dict[str, pd.DataFrame]) -> None:
+        """The same, from staging frames named as `newsmon.store.batch_frames` names them (b_articles,
+        b_sources, b_enriched, b_mentions, b_topics, b_events); `Store.content_frames` reads them
+        from a DuckDB store."""
         statements = [(name, sql) for name, sql in _LOAD_STATEMENTS if len(frames[name])]
         if not statements:
             return

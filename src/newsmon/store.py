@@ -202,6 +202,24 @@ def content_hash(title: str | None, body: str) -> str:
     return hashlib.sha256(f"{title or ''}\n{body}".encode()).hexdigest()
 
 
+def batch_frames(batch: LoadBatch, *, operational: bool = True) -> dict[str, pd.DataFrame]:
+    """The batch as one frame per staging name of the load statements. Without `operational`, only the
+    content (articles, sources, derived rows), as the DuckLake loader needs."""
+    frames = {
+        "b_articles": _frame(batch.articles, ArticleRow, ("id",)),
+        "b_sources": _frame(batch.sources, SourceRow, ("article_id", "feed_id")),
+        "b_enriched": pd.DataFrame({"article_id": list(dict.fromkeys(batch.enriched_ids))}, dtype="string"),
+        "b_mentions": _frame(batch.mentions, MentionRow, ("article_id", "field", "start_char")),
+        "b_topics": _frame(batch.topics, TopicRow, ("article_id", "topic")),
+        "b_events": _frame(batch.events, EventRow, ("article_id", "field", "start_char")),
+    }
+    if operational:
+        frames["b_failures"] = _frame(batch.failures, FailureRow, ("article_id",))
+        frames["b_states"] = _frame(batch.feed_states, FeedStateRow, ("feed_id",))
+        frames["b_polls"] = _frame(batch.polls, PollRow, ("run_id", "feed_id"))
+    return frames
+
+
 def _frame(rows: Sequence[Any], row_type: type, key: tuple[str, ...]) -> pd.DataFrame:
     names = [f.name for f in fields(row_type)]
     # attribute tuples, not dataclasses.asdict: asdict deep-copies and cost more than the load itself
@@ -214,15 +232,21 @@ def _frame(rows: Sequence[Any], row_type: type, key: tuple[str, ...]) -> pd.Data
     return frame
 
 
-def fts_extension_path() -> Path | None:
-    """The fts extension shipped by the duckdb-ext-fts package, if installed."""
-    import importlib.util  # noqa: PLC0415 - only needed when FTS is used
+def extension_dir() -> Path | None:
+    """The folder of DuckDB extension files shipped by the duckdb-ext-* PyPI packages, if installed."""
+    import importlib.util  # noqa: PLC0415 - only needed when an extension is used
 
-    spec = importlib.util.find_spec("duckdb_ext")
+    spec = importlib.util.find_spec(_EXT_DIR_PARTS[0])
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(next(iter(spec.submodule_search_locations))).joinpath(*_EXT_DIR_PARTS[1:], "fts.duckdb_extension")
-    return path if path.is_file() else None
+    return Path(next(iter(spec.submodule_search_locations))).joinpath(*_EXT_DIR_PARTS[1:])
+
+
+def fts_extension_path() -> Path | None:
+    """The fts extension shipped by the duckdb-ext-fts package, if installed."""
+    folder = extension_dir()
+    path = folder / "fts.duckdb_extension" if folder else None
+    return path if path and path.is_file() else None
 
 
 class Store:
@@ -462,17 +486,7 @@ class Store:
 
     def load_batch(self, batch: LoadBatch) -> None:
         """Load everything in `batch` in ONE transaction (all or nothing); safe to repeat."""
-        frames = {
-            "b_articles": _frame(batch.articles, ArticleRow, ("id",)),
-            "b_sources": _frame(batch.sources, SourceRow, ("article_id", "feed_id")),
-            "b_failures": _frame(batch.failures, FailureRow, ("article_id",)),
-            "b_states": _frame(batch.feed_states, FeedStateRow, ("feed_id",)),
-            "b_polls": _frame(batch.polls, PollRow, ("run_id", "feed_id")),
-            "b_enriched": pd.DataFrame({"article_id": list(dict.fromkeys(batch.enriched_ids))}, dtype="string"),
-            "b_mentions": _frame(batch.mentions, MentionRow, ("article_id", "field", "start_char")),
-            "b_topics": _frame(batch.topics, TopicRow, ("article_id", "topic")),
-            "b_events": _frame(batch.events, EventRow, ("article_id", "field", "start_char")),
-        }
+        frames = batch_frames(batch)
         for name, frame in frames.items():
             self.con.register(name, frame)
         try:
@@ -483,6 +497,27 @@ class Store:
         finally:
             for name in frames:
                 self.con.unregister(name)
+
+    def content_frames(self, ids: Sequence[str]) -> dict[str, pd.DataFrame]:
+        """Stored articles `ids` with their sources and derived rows, as the staging frames of a load
+        (see `batch_frames`): what a DuckLake loader pushes from this store."""
+        self.con.register("wanted_ids", pd.DataFrame({"id": list(dict.fromkeys(ids))}, dtype="string"))
+        article_cols = ", ".join(f.name for f in fields(ArticleRow) if f.name != "run_id")
+        queries = {
+            "b_articles": f"SELECT {article_cols}, last_run_id AS run_id FROM articles JOIN wanted_ids USING (id)",
+            "b_sources": "SELECT article_id, feed_id, entry_url, guid, feed_title, feed_published_at, "
+                         "last_seen_at AS seen_at FROM article_sources s JOIN wanted_ids w ON w.id = s.article_id",
+            "b_mentions": "SELECT m.* FROM entity_mentions m JOIN wanted_ids w ON w.id = m.article_id",
+            "b_topics": "SELECT t.* REPLACE (t.evidence::VARCHAR AS evidence) FROM article_topics t "
+                        "JOIN wanted_ids w ON w.id = t.article_id",
+            "b_events": "SELECT e.* FROM events e JOIN wanted_ids w ON w.id = e.article_id",
+        }  # fmt: skip
+        try:
+            frames = {name: self.con.execute(sql).df() for name, sql in queries.items()}
+        finally:
+            self.con.unregister("wanted_ids")
+        frames["b_enriched"] = pd.DataFrame({"article_id": frames["b_articles"]["id"]}, dtype="string")
+        return frames
 
     def run_checks(self, sql_dir: Path = SQL_DIR) -> dict[str, list[tuple[Any, ...]]]:
         """Run every sql/checks/*.sql; each returns offending rows (empty = pass)."""
