@@ -31,7 +31,8 @@ Handler = Callable[[BaseHTTPRequestHandler], Route]
 
 
 class LoopbackServer:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host  # any 127.x.y.z: all of 127/8 is loopback
         self.routes: dict[str, Route | Handler] = {}
         self.hits: list[tuple[str, dict[str, str]]] = []
         server = self
@@ -86,14 +87,14 @@ class LoopbackServer:
             def handle_error(self, request: object, client_address: object) -> None:
                 pass  # clients that hang up early (size caps, timeouts) are part of the tests
 
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd = _Server((host, 0), _Handler)
         self._httpd.daemon_threads = True
         self.port = int(self._httpd.server_address[1])
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base + path
