@@ -22,7 +22,7 @@ _TRACKING_NAMES = frozenset(
     }
 )  # fmt: skip
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_SAFE_PATH = "/:@!$&'()*+,;=-._~%"
+_SAFE_SEGMENT = ":@!$&'()*+,;=-._~"
 
 
 def is_tracking_param(name: str) -> bool:
@@ -31,19 +31,19 @@ def is_tracking_param(name: str) -> bool:
 
 
 def _normalise_path(path: str) -> str:
-    # Re-quote so that "%7E" and "~" (or "é" and "%C3%A9") compare equal; collapse "//".
-    path = re.sub(r"/{2,}", "/", path or "/")
+    """Collapse "//", resolve "." and "..", and re-quote each segment, so that "%7E" and "~" (or "é"
+    and "%C3%A9") compare equal. Segments are decoded before the dot rules and re-encoded with "/" and
+    "%" escaped: "%2F" and "%25" stay what they mean, and a second pass changes nothing."""
     segments: list[str] = []
-    for segment in path.split("/"):
+    for raw in re.sub(r"/{2,}", "/", path or "/").split("/"):
+        segment = unquote(raw)
         if segment == "..":
             if len(segments) > 1:
                 segments.pop()
         elif segment != ".":
             segments.append(segment)
-    path = "/".join(segments) or "/"
-    if not path.startswith("/"):
-        path = "/" + path
-    return quote(unquote(path), safe=_SAFE_PATH)
+    path = "/".join(quote(segment, safe=_SAFE_SEGMENT) for segment in segments) or "/"
+    return path if path.startswith("/") else "/" + path
 
 
 def canonical_url(url: str) -> str:
