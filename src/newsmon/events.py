@@ -93,6 +93,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"de komende (?:jaren|maanden|weken)|sinds (?:de|het) \w+)\b", re.I)),
     ("count_ago", re.compile(rf"\b({_COUNT})\s+(dag|dagen|week|weken|maand|maanden|jaar)\s+geleden\b", re.I)),
     ("count_ahead", re.compile(rf"\bover\s+({_COUNT})\s+(dag|dagen|week|weken|maand|maanden|jaar)\b", re.I)),
+    ("numeric_date", re.compile(rf"(?<![\w/.-])(\d{{1,2}})([-/.])(\d{{1,2}})\2({_YEAR})(?![\w/-]|\.\d)")),
+    ("day_range", re.compile(
+        rf"\b(?:tussen\s+(\d{{1,2}})\s+en|(\d{{1,2}})\s*(?:-|\u2013|\u2014|t/m|tot en met|tot))\s*(\d{{1,2}})\s+"
+        rf"({_MONTH})(?:\s+({_YEAR}))?\b", re.I)),
     ("date", re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})(?:\s+({_YEAR}))?\b", re.I)),
     ("part_month", re.compile(
         rf"\b(begin|half|midden|eind|einde|medio)\s+(?:({_MONTH})(?:\s+({_YEAR}))?|(deze|vorige|volgende) maand)\b",
@@ -219,6 +223,22 @@ def _resolve_date(g: list[str], pub: date, tense: Tense) -> _Range | None:
     return day, day, "day"
 
 
+def _resolve_numeric_date(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    """19-06-2024, 19/6/2024, 19.06.2024: day first, as Dutch writes it; the year is required."""
+    day = date(int(g[3]), int(g[2]), int(g[0]))  # an impossible date raises and is dropped by _resolve
+    return day, day, "day"
+
+
+def _resolve_day_range(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    """3-4 juni, 3 tot en met 5 juni 2024, tussen 3 en 5 juni: the last day is placed like a single
+    date, the first day in the same month. ("op 3 en 5 juni" is two dates, not a range.)"""
+    last = _resolve_date([g[2], g[3], g[4]], pub, tense)
+    if last is None:
+        return None
+    first = last[0].replace(day=int(g[0] or g[1]))
+    return (first, last[0], "day") if first < last[0] else None
+
+
 def _resolve_month_year(g: list[str], pub: date, tense: Tense) -> _Range | None:
     return (*_month_range(int(g[1]), MONTHS.index(g[0]) + 1), "month")
 
@@ -334,6 +354,8 @@ def _resolve_year(g: list[str], pub: date, tense: Tense) -> _Range | None:
 
 _RESOLVERS: dict[str, Callable[[list[str], date, Tense], _Range | None]] = {
     "date": _resolve_date,
+    "numeric_date": _resolve_numeric_date,
+    "day_range": _resolve_day_range,
     "month_year": _resolve_month_year,
     "part_month": _resolve_part_month,
     "part_year": _resolve_part_year,
@@ -378,6 +400,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "count_ago": ("geleden",),
     "count_ahead": ("over ",),
     "date": tuple(MONTHS),
+    "day_range": tuple(MONTHS),
     "part_month": ("begin", "half", "midden", "eind", "medio"),
     "part_year": ("begin", "midden", "medio", "eind"),
     "month_year": tuple(MONTHS),
@@ -399,7 +422,7 @@ def find_expressions(text: str, published: date) -> list[TemporalExpression]:
         low = sentence.text.lower()
         has_year = _FOUR_DIGITS.search(low) is not None
         kinds = [(k, p) for k, p in _PATTERNS
-                 if (has_year if k == "year" else any(t in low for t in _TRIGGERS[k]))]  # fmt: skip
+                 if (has_year if k in {"year", "numeric_date"} else any(t in low for t in _TRIGGERS[k]))]  # fmt: skip
         if not kinds:
             continue
         clauses = [(c.start(), c.end()) for c in _CLAUSE.finditer(sentence.text)]
