@@ -87,7 +87,8 @@ def dask_runner(spec: str, workers: int) -> DaskTaskRunner:
     if spec == "dask":
         # The workers report their task runs to this flow's Prefect API; without the address each
         # would start a temporary Prefect server of its own.
-        api_url = str(FlowRunContext.get().client.api_url) if FlowRunContext.get() else get_current_settings().api.url
+        context = FlowRunContext.get()
+        api_url = str(context.client.api_url) if context else get_current_settings().api.url
         cluster = {
             "n_workers": workers, "threads_per_worker": 1, "processes": True, "host": "127.0.0.1",
             "dashboard_address": "127.0.0.1:0", "silence_logs": logging.WARNING,

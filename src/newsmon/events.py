@@ -287,8 +287,7 @@ def _resolve_week_number(g: list[str], pub: date, tense: Tense) -> _Range | None
 
 
 def _resolve_earlier_this_year(g: list[str], pub: date, tense: Tense) -> _Range | None:
-    if (pub.month, pub.day) == (1, 1):
-        return None  # on New Year's Day "eerder dit jaar" has no days to point at
+    # on 1 January this range is empty (end before start), and _resolve drops it
     return date(pub.year, 1, 1), pub - timedelta(days=1), "year"
 
 

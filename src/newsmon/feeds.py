@@ -86,13 +86,12 @@ def _entry_date(entry: Any) -> datetime | None:
     return None
 
 
-def _entry_updated(entry: Any) -> datetime | None:
+def _entry_updated(entry: Any, published: datetime | None) -> datetime | None:
     # dict.get, not entry.get: feedparser answers a missing "updated" with "published"
     parsed = dict.get(entry, "updated_parsed")
     if not parsed or not dict.get(entry, "updated"):
         return None
     when = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
-    published = _entry_date(entry)
     return when if published is None or when > published else None
 
 
@@ -113,12 +112,10 @@ def _repair_charset(body: bytes, content_type: str) -> tuple[bytes, str, str | N
         pass  # an unknown or unusable label (e.g. "undefined", "punycode") or bytes that do not fit it
     else:
         return body, content_type, None
-    text = body.decode("cp1252", errors="replace")
-    if prolog:
-        text = text.replace(prolog.group(0).decode("cp1252"), prolog.group(0).decode("cp1252").replace(
-            prolog.group(1).decode("ascii"), "utf-8"), 1)  # fmt: skip
+    if prolog:  # the declaration must now say what the bytes will be
+        body = body[: prolog.start(1)] + b"utf-8" + body[prolog.end(1) :]
     warning = f"declared charset {declared} does not fit the bytes; read as windows-1252"
-    return text.encode("utf-8"), "application/xml; charset=utf-8", warning
+    return body.decode("cp1252", errors="replace").encode("utf-8"), "application/xml; charset=utf-8", warning
 
 
 def _refuse_xml_attacks(body: bytes) -> None:
@@ -159,6 +156,7 @@ def parse_feed(body: bytes, base_url: str = "", content_type: str = "") -> Parse
         if not link.startswith(("http://", "https://")):
             skipped += 1
             continue
+        published = _entry_date(raw)
         entries.append(
             FeedEntry(
                 url=link,
@@ -166,10 +164,10 @@ def parse_feed(body: bytes, base_url: str = "", content_type: str = "") -> Parse
                 guid=(raw.get("id") or None),
                 title=strip_html(raw.get("title", "")),
                 summary=strip_html(raw.get("summary", "")),
-                published_at=_entry_date(raw),
+                published_at=published,
                 author=strip_html(raw.get("author", "")) or None,
                 categories=tuple(t.get("term", "") for t in raw.get("tags", []) if t.get("term")),
-                updated_at=_entry_updated(raw),
+                updated_at=_entry_updated(raw, published),
             )
         )
     warning = charset_warning or (str(parsed.get("bozo_exception")) if parsed.get("bozo") else None)

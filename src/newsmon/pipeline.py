@@ -231,11 +231,9 @@ def _extract_one(work: _Work) -> tuple[str, Article | None, Analysis | None, str
     sha = Archive(work.archive_dir).put(work.html)  # a full or read-only disk stops the run (OSError)
     try:
         article = extract_article(work.html, work.url, work.hints, work.fetched_at, work.max_future_days)
-    except OSError as exc:
-        if exc.errno in STORAGE_ERRNOS:
-            raise  # the machine's problem, not the page's: recording it would retire good pages
-        return sha, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
     except Exception as exc:
+        if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
+            raise  # the machine's problem, not the page's: recording it would retire good pages
         return sha, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
     try:
         analysis = analyse_article(article, work.resources)

@@ -402,9 +402,6 @@ class Store:
 
     # --- reads used by the pipeline -----------------------------------------------------
 
-    def known_article_ids(self, ids: Sequence[str]) -> set[str]:
-        return set(self.known_articles(ids))
-
     def known_articles(self, ids: Sequence[str]) -> dict[str, datetime]:
         """Stored article ids among `ids`, with the time each was last fetched."""
         if not ids:
