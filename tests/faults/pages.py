@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gzip
 import html
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 # slug -> (title, paragraphs). Varied subjects, so no two pages share a body.
 GOOD: dict[str, tuple[str, list[str]]] = {
@@ -201,5 +201,7 @@ def gzip_bomb(size: int) -> bytes:
     return gzip.compress(b"\0" * size, compresslevel=9)
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+def iso_seconds(when: datetime) -> str:
+    """A feed's timestamp: UTC, whole seconds (rounded up, so it is never before `when`)."""
+    up = when.astimezone(UTC).replace(microsecond=0) + (timedelta(seconds=1) if when.microsecond else timedelta())
+    return up.isoformat().replace("+00:00", "Z")
