@@ -12,7 +12,7 @@ RUNNER ?=
 RUNNER_ARG := $(if $(RUNNER),--task-runner $(RUNNER),)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo run ingest report serve ui export sql test check lint types feeds-check bench clean
+.PHONY: help setup demo run ingest report serve ui export sql test check lint types feeds-check bench eval clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -59,6 +59,11 @@ test: ## run the whole test suite
 N ?= 2000
 bench: ## benchmark on N synthetic pages (default 2000): prints medians, writes bench/results.json
 	$(PY) bench/run.py --n $(N)
+
+REALNEWS ?= ../shared/realnews
+eval: ## score the analysis on labelled real news (REALNEWS=folder of batches; JSON=1 for machine output)
+	@test -d $(REALNEWS) || { echo "eval: no folder $(REALNEWS) (set REALNEWS=path to labelled batches)"; exit 2; }
+	$(NEWSMON) eval $(REALNEWS) $(if $(JSON),--json,)
 
 lint: ## ruff
 	$(VENV)/bin/ruff check src flows tests demo bench

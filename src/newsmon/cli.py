@@ -15,7 +15,7 @@ from typing import Annotated
 import duckdb
 import typer
 
-from newsmon.analysis import Resources, analyse, analysis_json, check_rules
+from newsmon.analysis import Resources, analyse, analysis_json, check_rules, resources_for
 from newsmon.config import Config, ConfigError, load_config
 from newsmon.demosite import DemoSite, DemoSiteError, serve_demo
 from newsmon.extract import FeedHints, extract_article, parse_datetime
@@ -131,6 +131,28 @@ def analyze(
     except (ConfigError, FileNotFoundError) as exc:
         raise _fail(str(exc)) from None
     typer.echo(json.dumps(analysis_json(result, resources), ensure_ascii=False))
+
+
+@app.command("eval")
+def eval_command(
+    folders: Annotated[list[Path], typer.Argument(help="batch folders (NNN.txt + labels.csv), or folders of them")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
+    config_dir: ConfigOpt = Path("config"),
+) -> None:
+    """Score the analysis on labelled real news: levels, themes, key entities, dated expressions."""
+    from newsmon.evaluate import EvalError, evaluate, format_scores  # noqa: PLC0415 - only this command needs it
+
+    config = _load(config_dir, rules=True)
+    try:
+        per_batch, overall = evaluate(folders, resources_for(config))
+    except EvalError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        typer.echo(json.dumps({"batches": [s.to_json() for s in per_batch], "overall": overall.to_json()},
+                              ensure_ascii=False, indent=1))
+        return
+    for scores in [*per_batch, overall] if len(per_batch) > 1 else per_batch:
+        typer.echo("\n".join(format_scores(scores)))
 
 
 @feeds_app.command("check")
