@@ -26,7 +26,9 @@ def with_base(value: str, base: str) -> str:
 def expected_status(item: dict[str, Any]) -> str:
     if item["kind"] == "paywalled":
         return "paywalled"
-    if item["kind"] in {"index", "liveblog"}:
+    if item["kind"] == "liveblog":
+        return "live"
+    if item["kind"] == "index":
         return "not_article"
     if item["section"] == "english":
         return "not_dutch"

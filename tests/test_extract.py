@@ -70,7 +70,7 @@ def test_metadata_per_outlet(outlet: str) -> None:
             assert art.published_at is not None
             assert art.published_at.astimezone(published.tzinfo).date() == published.date()
         else:
-            assert art.published_source in {"jsonld", "meta"}, item["url"]
+            assert art.published_source in {"jsonld", "meta", "rdfa", "time"}, item["url"]
             assert art.published_at == published, item["url"]
 
 
@@ -80,7 +80,7 @@ def test_person_bylines_are_found() -> None:
     assert found == len(with_author)
 
 
-@pytest.mark.parametrize("status", ["paywalled", "not_article", "not_dutch"])
+@pytest.mark.parametrize("status", ["paywalled", "not_article", "not_dutch", "live"])
 def test_special_pages_are_classified(status: str) -> None:
     items = [a for a in articles() if expected_status(a) == status]
     assert items, f"demo site lacks a {status} page"
@@ -88,14 +88,19 @@ def test_special_pages_are_classified(status: str) -> None:
         assert extract(item).status == status, item["url"]
 
 
-def test_feed_date_wins_and_future_dates_are_rejected() -> None:
-    item = ARTICLES[0]
+def test_page_date_wins_over_the_feed_and_future_dates_are_rejected() -> None:
+    item = next(a for a in ARTICLES if a["outlet"] != "scheldepost")
+    page_date = datetime.fromisoformat(item["published"])
     feed_date = datetime(2020, 2, 2, 12, 0, tzinfo=UTC)
     art = extract_article(page_bytes(item), with_base(item["url"], BASE), FeedHints(published_at=feed_date), FETCHED)
+    assert art.published_at == page_date and art.published_source != "feed"
+    # a page with no date of its own: the feed's date, and a feed date far ahead is rejected
+    bare = b"<html><body><h1>Kop</h1><p>" + b"Een zin zonder datum erin. " * 20 + b"</p></body></html>"
+    art = extract_article(bare, "http://127.0.0.1:1/nieuws/kop", FeedHints(published_at=feed_date), FETCHED)
     assert (art.published_at, art.published_source) == (feed_date, "feed")
     future = datetime(2026, 1, 10, tzinfo=UTC)  # 9 days after the fetch
-    art = extract_article(page_bytes(item), with_base(item["url"], BASE), FeedHints(published_at=future), FETCHED)
-    assert art.published_source != "feed" and any("rejected feed date" in n for n in art.notes)
+    art = extract_article(bare, "http://127.0.0.1:1/nieuws/kop", FeedHints(published_at=future), FETCHED)
+    assert art.published_source == "fetched" and any("rejected feed date" in n for n in art.notes)
 
 
 def test_url_dates() -> None:

@@ -1,18 +1,21 @@
 """HTML bytes -> a typed Article. trafilatura is used here and nowhere else.
 
-trafilatura finds the body. The metadata that matters for monitoring (publication time with
-its time of day, lead, section, paywall flag, page type) is read here from JSON-LD and meta
-tags, because trafilatura keeps dates at day precision only.
+The page is parsed once; metadata (title, lead, author, section, dates, page kind, walls) is
+read from that tree, and trafilatura gets the same tree for the body. Publication dates come
+from newsmon.dates in a fixed order (JSON-LD, meta, RDFa/microdata, <time>, htmldate, the date
+the page shows, URL, feed, fetch time); `published_source` says which one won. A candidate
+more than `max_future_days` ahead of the fetch time is rejected and the next source is tried.
 
-Date precedence: the feed's date, then JSON-LD/meta on the page, then a date in the URL, then
-the fetch time; `published_source` says which one won. A candidate more than
-`max_future_days` ahead of the fetch time is rejected and the next source is tried.
+Page kinds come from structure, never from outlet names: front, section and tag pages (many
+article links, no article paragraphs, og:type website, a bare URL path), live blogs and video
+pages. A consent or login wall in place of the article gets `consent_wall`. All text is NFC.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -22,28 +25,49 @@ from zoneinfo import ZoneInfo
 import lxml.html
 import py3langid
 import trafilatura
+from htmldate import find_date
 from lxml import etree
 
+from newsmon import dates
+from newsmon.dates import Candidate, DateSource, DateValue, choose_published, feed_value, find_visible_date, parse_date
 from newsmon.urls import canonical_url
 
-EXTRACT_RULES_VERSION = "1"
+EXTRACT_RULES_VERSION = "2"
 EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}+rules-{EXTRACT_RULES_VERSION}"
 
-Status = Literal["ok", "empty", "paywalled", "not_article", "not_dutch"]
-DateSource = Literal["feed", "jsonld", "meta", "url", "fetched"]
+Status = Literal["ok", "empty", "paywalled", "not_article", "not_dutch", "live", "consent_wall"]
+__all__ = ["Article", "DateSource", "FeedHints", "extract_article"]
 
 _AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 _ARTICLE_TYPES = {
     "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
     "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "report", "liveblogposting",
 }  # fmt: skip
-_NON_ARTICLE_TYPES = {"liveblogposting", "collectionpage", "itemlist", "searchresultspage", "profilepage"}
+_NON_ARTICLE_TYPES = {"collectionpage", "itemlist", "searchresultspage", "profilepage", }
 _NON_ARTICLE_PATH = re.compile(
-    r"/(live|liveblog|liveblogs|live-blog|dossier|dossiers|tag|tags|onderwerp|onderwerpen|rubriek|zoeken|search|"
-    r"video-overzicht|overzicht)(/|$)",
+    r"/(dossier|dossiers|tag|tags|onderwerp|onderwerpen|rubriek|zoeken|search|video-overzicht|overzicht|video|"
+    r"videos|fotoserie|fotoseries)(/|$)",
     re.IGNORECASE,
 )
-_URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)|[/-](20\d{2})(\d{2})(\d{2})(?:[-/_.]|$)")
+_LIVE_PATH = re.compile(r"/(live|liveblog|liveblogs|live-blog|live-updates)(/|$|-)", re.IGNORECASE)
+# Consent managers share these: IAB TCF API names, CMP vendors' script names, wall class names.
+_CONSENT_SCRIPT = re.compile(
+    rb"__tcfapi|__cmp\(|cmpapi|consentmanager|didomi|sourcepoint|onetrust|cookiebot|quantcast\.mgr|"
+    rb"cookielaw|privacy-mgmt|usercentrics|trustarc",
+    re.IGNORECASE,
+)
+_CONSENT_WALL = re.compile(
+    rb"cookiewall|cookie-wall|cookie_wall|privacy-gate|privacygate|privacy_gate|consent-wall|consentwall|"
+    rb"<form[^>]*(consent|cookie|toestemming|privacy)[^>]*>",
+    re.IGNORECASE,
+)
+_LOGIN_FORM = re.compile(rb"<input[^>]*type\s*=\s*[\"']?password", re.IGNORECASE)
+_WALL_TEXT = re.compile(
+    r"\b(cookies?|toestemming|privacyverklaring|privacybeleid|akkoord|accepteer|accepteren|partners|"
+    r"inloggen|log in|wachtwoord|registreer|registreren|consent|advertenties op maat)\b",
+    re.IGNORECASE,
+)
+_WALL_WORDS = 150  # a wall in front of an article shows at most about this much text
 _PAYWALL_TEXT = re.compile(
     r"(alleen|exclusief|uitsluitend) voor (abonnees|leden)|log ?in om (verder )?te lezen|"
     r"lees (dit artikel )?verder met|word (nu )?abonnee om|dit is een plus-?artikel|premium[- ]artikel",
@@ -121,11 +145,16 @@ class _PageMeta:
     jsonld_types: set[str] = field(default_factory=set)
     jsonld_date: str | None = None
     meta_date: str | None = None
+    rdfa_date: str | None = None  # RDFa (dc:date, property=...) or microdata (itemprop=datePublished)
+    time_date: str | None = None  # <time datetime> of the article or its header
     free: bool | None = None
     og_type: str | None = None
     has_article_element: bool = False
     paywall_attr: bool = False  # a class/id that names a paywall
     paywall_text: bool = False  # paywall wording in the page's own text (links and menus excluded)
+    link_density: float = 0.0  # share of the body's text that sits inside links
+    article_links: int = 0  # same-site links with a headline-like text (4+ words) to a deeper path
+    paragraph_chars: int = 0  # characters in paragraphs of 12+ words outside links: the article's own prose
 
 
 def _text(value: Any) -> str | None:
@@ -221,19 +250,22 @@ def _read_jsonld(tree: Any, meta: _PageMeta) -> None:
 def _read_meta_tags(tree: Any, meta: _PageMeta) -> None:
     tags: dict[str, str] = {}
     for node in tree.xpath("//meta[@content]"):
-        key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
+        key = (node.get("property") or node.get("name") or "").strip().lower()
         if key and key not in tags:
             tags[key] = node.get("content", "")
+        item = (node.get("itemprop") or "").strip().lower()
+        if item and item not in tags:
+            tags[item] = node.get("content", "")
     meta.title = meta.title or _text(tags.get("og:title"))
     meta.lead = meta.lead or _text(tags.get("og:description")) or _text(tags.get("description"))
     meta.author = meta.author or _text(tags.get("author")) or _text(tags.get("article:author"))
     meta.section = meta.section or _text(tags.get("article:section"))
     meta.og_type = _text(tags.get("og:type"))
     meta.meta_date = next((tags[k] for k in _DATE_META if tags.get(k)), None)
-    if not meta.meta_date:
-        times = tree.xpath("(//article//time[@datetime] | //header//time[@datetime] | //time[@pubdate])[1]")
-        if times:
-            meta.meta_date = times[0].get("datetime")
+    meta.rdfa_date = _rdfa_date(tree)
+    times = tree.xpath(_TIME_XPATH)
+    if times:
+        meta.time_date = times[0].get("datetime")
     canon = tree.xpath('//link[@rel="canonical"]/@href')
     meta.canonical = canon[0].strip() if canon else None
     lang = tree.xpath("/html/@lang")
@@ -244,6 +276,53 @@ def _read_meta_tags(tree: Any, meta: _PageMeta) -> None:
     # Teasers for *other* premium stories sit in links and menus; only the page's own text counts.
     own_text = " ".join(tree.xpath(_OWN_TEXT))
     meta.paywall_text = bool(_PAYWALL_TEXT.search(own_text))
+
+
+_TIME_XPATH = (
+    "(//article//time[@datetime] | //header//time[@datetime] | //time[@pubdate]"
+    " | //time[@datetime][not(ancestor::aside or ancestor::nav or ancestor::footer or ancestor::li"
+    " or ancestor::a)])[1]"
+)
+_RDFA_KEYS = {"dc:date", "dc:created", "dc:issued", "dcterms:created", "dcterms:issued", "dcterms:date",
+              "schema:datepublished", "datepublished", "article:published_time"}  # fmt: skip
+
+
+def _rdfa_date(tree: Any) -> str | None:
+    """The publication date from RDFa (property="dc:date ...") or microdata (itemprop="datePublished")
+    on any element; the content or datetime attribute wins over the element's text."""
+    for node in tree.xpath("//*[@property or @itemprop][not(self::meta)]"):
+        keys = set((node.get("property") or "").lower().split()) | set((node.get("itemprop") or "").lower().split())
+        if keys & _RDFA_KEYS:
+            value = node.get("content") or node.get("datetime") or _text(node.text_content())
+            if value:
+                return value
+    return None
+
+
+# Elements whose class or id says they hold the page's date ("datum", "publish-date", "meta").
+_DATE_HOLDERS = (
+    "//*[not(ancestor::aside or ancestor::nav or ancestor::footer or ancestor::li or ancestor::a)]"
+    "[contains(@class, 'date') or contains(@class, 'datum') or contains(@class, 'time') or contains(@class, 'tijd')"
+    " or contains(@class, 'publi') or contains(@class, 'posted') or contains(@class, 'stamp')"
+    " or contains(@class, 'byline') or contains(@class, 'meta') or contains(@id, 'date') or contains(@id, 'datum')]"
+)
+
+
+def _visible_date(tree: Any) -> DateValue | None:
+    """The Dutch date the page shows its readers ("01 MRT 2016", "za 5 mrt 2016, 17:04"): in an
+    element named for dates, else in the text right after the headline."""
+    for node in tree.xpath(_DATE_HOLDERS)[:40]:
+        text = " ".join(node.text_content().split())
+        if text and len(text) < 200:
+            found = find_visible_date(text)
+            if found is not None:
+                return found
+    heads = tree.xpath("//h1")
+    if heads:
+        following = heads[0].xpath("following::text()[not(ancestor::script or ancestor::style)]")
+        text = " ".join(" ".join(t.split()) for t in following[:60])[:1500]
+        return find_visible_date(text)
+    return None
 
 
 _NOT_IN_COMMENTS = (
@@ -293,61 +372,59 @@ def _join(base: str, link: str) -> str:
 
 
 def parse_datetime(value: str | None) -> tuple[datetime | None, str]:
-    """(aware UTC datetime, precision) from an ISO-like string; naive times are Amsterdam time."""
-    if not value:
+    """(aware UTC datetime, precision "day" | "second" | "none") of a date string (see dates.parse_date)."""
+    parsed = parse_date(value)
+    if parsed is None:
         return None, "none"
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
-        if not match:
-            return None, "none"
-        year, month, day = (int(g) for g in match.groups())
-        try:
-            parsed = datetime(year, month, day)  # noqa: DTZ001 - localised just below
-        except ValueError:
-            return None, "none"  # 0000-00-00, 2024-13-45: not a date
-        precision = "day"
-    else:
-        precision = "day" if len(value) <= 10 else "second"
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=_AMSTERDAM)
-    try:
-        return parsed.astimezone(UTC), precision
-    except OverflowError:
-        return None, "none"  # year 1 or 9999 at the edge of the calendar
+    return parsed.when, "second" if parsed.has_time else "day"
 
 
 def url_date(url: str) -> datetime | None:
-    match = _URL_DATE.search(urlsplit(url).path)
-    if not match:
-        return None
-    year, month, day = (int(g) for g in (match.groups()[:3] if match.group(1) else match.groups()[3:]))
+    found = dates.url_date(url)
+    return found.when if found else None
+
+
+def _htmldate(tree: Any, limit: datetime) -> DateValue | None:
+    """htmldate in fast mode on the parsed tree (it works on its own copy); day precision."""
     try:
-        return datetime(year, month, day, tzinfo=_AMSTERDAM).astimezone(UTC)
-    except ValueError:
+        found = find_date(tree, url="", extensive_search=False, original_date=True,
+                          max_date=limit.strftime("%Y-%m-%d"))  # fmt: skip
+    except (ValueError, TypeError, RecursionError):  # a malformed tree must not cost the page
         return None
+    return parse_date(found) if found else None
 
 
-def _choose_date(
-    meta: _PageMeta, url: str, hints: FeedHints, fetched_at: datetime, max_future_days: float, notes: list[str]
-) -> tuple[datetime, DateSource]:
+def _page_date(
+    tree: Any, meta: _PageMeta, url: str, hints: FeedHints, fetched_at: datetime, max_future_days: float,
+    notes: list[str],
+) -> Candidate:  # fmt: skip
+    """The publication date (see the module docstring for the order); slower sources are read only when
+    the structured ones give no time of day."""
+    structured: list[Candidate] = []
+    for raw, source in ((meta.jsonld_date, "jsonld"), (meta.meta_date, "meta"), (meta.rdfa_date, "rdfa"),
+                        (meta.time_date, "time")):  # fmt: skip
+        value = parse_date(raw)
+        if value is not None:
+            structured.append(Candidate(value, source))  # type: ignore[arg-type]
     limit = fetched_at + timedelta(days=max_future_days)
-    candidates: list[tuple[datetime | None, DateSource]] = [
-        (hints.published_at, "feed"),
-        (parse_datetime(meta.jsonld_date)[0], "jsonld"),
-        (parse_datetime(meta.meta_date)[0], "meta"),
-        (url_date(url), "url"),
-    ]
-    for when, source in candidates:
-        if when is None:
-            continue
-        if when > limit:
-            notes.append(f"rejected {source} date {when.isoformat()}: more than {max_future_days:g} days ahead")
-            continue
-        return when, source
-    return fetched_at, "fetched"
+    if any(c.value.has_time and c.value.when <= limit for c in structured):
+        return choose_published(structured, fetched_at, max_future_days, notes)
+    candidates = list(structured)
+    if tree is not None and not any(c.value.when <= limit for c in structured):
+        found = _htmldate(tree, limit)
+        if found is not None:
+            candidates.append(Candidate(found, "htmldate"))
+    if tree is not None:
+        visible = _visible_date(tree)
+        if visible is not None:
+            candidates.append(Candidate(visible, "visible"))
+    in_url = dates.url_date(url)
+    if in_url is not None:
+        candidates.append(Candidate(in_url, "url"))
+    from_feed = feed_value(hints.published_at)
+    if from_feed is not None:
+        candidates.append(Candidate(from_feed, "feed"))
+    return choose_published(candidates, fetched_at, max_future_days, notes)
 
 
 def detect_language(text: str) -> str | None:
@@ -357,13 +434,72 @@ def detect_language(text: str) -> str | None:
     return str(lang)
 
 
-def _classify(meta: _PageMeta, url: str, words: int, language: str | None) -> Status:
+def _read_structure(tree: Any, url: str, meta: _PageMeta) -> None:
+    """Link density, headline links and own prose: what tells a front or section page from an article."""
+    body = tree.find("body")
+    body = tree if body is None else body
+    total = link_chars = headline_links = prose = 0
+    host = urlsplit(url).hostname
+    for node in body.iter():
+        tag = node.tag
+        if tag in {"script", "style", "noscript"} or not isinstance(tag, str):
+            continue
+        if node.text:
+            total += len(node.text.strip())
+        if node.tail:
+            total += len(node.tail.strip())
+        if tag == "a":
+            text = " ".join(node.text_content().split())
+            link_chars += len(text)
+            href = node.get("href") or ""
+            if len(text.split()) >= 4 and not href.startswith(("#", "javascript:", "mailto:")):
+                target = urlsplit(_join(url, href))
+                if target.hostname in {host, None} and target.path.strip("/").count("/") >= 1:
+                    headline_links += 1
+        elif tag == "p" and not any(a.tag == "a" for a in node.iterancestors()):
+            own = " ".join(node.xpath("text()[normalize-space()] | *[not(self::a)]//text()")).split()
+            if len(own) >= 12:
+                prose += len(" ".join(own))
+    meta.link_density = link_chars / total if total else 0.0
+    meta.article_links = headline_links
+    meta.paragraph_chars = prose
+
+
+def _is_index_page(meta: _PageMeta, url: str, article_typed: bool) -> bool:
+    """A front, section or tag page: a bare path, or many headline links with almost no prose of its own."""
+    path = urlsplit(url).path.lower()
+    if not article_typed and path in {"", "/", "/index.html", "/index.htm", "/index.php", "/home"}:
+        return True
+    few_prose = meta.paragraph_chars < 500
+    return few_prose and (meta.link_density >= 0.6 or meta.article_links >= 30)
+
+
+def _is_wall(html: bytes, body: str, words: int) -> bool:
+    """A consent or login wall served in place of the article: wall markup (a consent manager, a
+    cookie wall, a consent or login form) and, for text, nothing or the wall's own words. A cookie
+    banner over a real article leaves the article's text, and the page stays an article."""
+    if words >= _WALL_WORDS:
+        return False
+    if not (_CONSENT_WALL.search(html) or _LOGIN_FORM.search(html) or _CONSENT_SCRIPT.search(html)):
+        return False
+    return words < _MIN_WORDS or len({m.lower() for m in _WALL_TEXT.findall(body)}) >= 2
+
+
+def _classify(meta: _PageMeta, url: str, body: str, language: str | None, html: bytes) -> Status:
+    words = len(body.split())
     article_typed = bool(meta.jsonld_types & (_ARTICLE_TYPES - {"liveblogposting"}))
-    if "liveblogposting" in meta.jsonld_types:
+    path = urlsplit(url).path
+    if "liveblogposting" in meta.jsonld_types or (_LIVE_PATH.search(path) and not article_typed):
+        return "live"
+    if _is_wall(html, body, words):
+        return "consent_wall"
+    if not article_typed and (meta.jsonld_types & _NON_ARTICLE_TYPES or _NON_ARTICLE_PATH.search(path)):
+        return "not_article"  # a URL like /dossier/ or /video/ is overruled by NewsArticle markup
+    if (meta.og_type or "").startswith("video") and not article_typed:
         return "not_article"
-    if not article_typed and (meta.jsonld_types & _NON_ARTICLE_TYPES or _NON_ARTICLE_PATH.search(urlsplit(url).path)):
-        return "not_article"  # a URL like /dossier/ or /live/ is overruled by NewsArticle markup
     if meta.og_type in {"website", "profile"} and not article_typed and not meta.has_article_element:
+        return "not_article"
+    if _is_index_page(meta, url, article_typed):
         return "not_article"
     if words < _TEASER_WORDS and (meta.free is False or meta.paywall_text or (meta.paywall_attr and words < 150)):
         return "paywalled"
@@ -392,6 +528,45 @@ def page_problem(content_type: str, body: bytes) -> str | None:
     return None
 
 
+_SOCIAL_LINE = re.compile(
+    r"\b(facebook|twitter|instagram|whatsapp|tiktok|linkedin|nieuwsbrief|newsletter|volg ons|like ons|"
+    r"deel dit|delen via|abonneer)\b",
+    re.IGNORECASE,
+)
+
+
+def _prune_link_lists(tree: Any) -> None:
+    """Drop lists that are mostly links ("Laatste nieuws", "Lees ook", menus) before the body is found:
+    a list of three or more links whose text is at least 60 % link text is never the article."""
+    for node in tree.xpath("//ul | //ol"):
+        links = node.xpath(".//a")
+        if len(links) < 3:
+            continue
+        text = len(" ".join(node.text_content().split()))
+        linked = sum(len(" ".join(a.text_content().split())) for a in links)
+        if text and linked / text >= 0.6 and node.getparent() is not None:
+            node.drop_tree()
+
+
+def drop_trailing_boilerplate(body: str) -> str:
+    """Remove closing lines that are not the article: a call to follow the outlet on social media or
+    subscribe, and headings with nothing after them (the title of a removed link list)."""
+    lines = body.split("\n")
+    while lines:
+        last = lines[-1].strip()
+        words = last.split()
+        heading = 0 < len(words) <= 5 and not last.endswith((".", "!", "?", ":", "”", '"', "…"))
+        if not last or heading or (len(words) <= 25 and _SOCIAL_LINE.search(last)):
+            lines.pop()
+            continue
+        break
+    return "\n".join(lines).strip()
+
+
+def nfc(text: str | None) -> str | None:
+    return unicodedata.normalize("NFC", text) if text else text
+
+
 def extract_article(
     html: bytes | str,
     url: str,
@@ -402,6 +577,7 @@ def extract_article(
     """Extract one page. Never raises on bad HTML: an unusable page comes back with status 'empty'."""
     hints = hints or FeedHints()
     fetched_at = fetched_at or datetime.now(UTC)
+    raw = html.encode("utf-8", errors="replace") if isinstance(html, str) else html
     notes: list[str] = []
     meta = _PageMeta()
     try:
@@ -409,42 +585,49 @@ def extract_article(
     except (etree.ParserError, ValueError) as exc:
         tree = None
         notes.append(f"unparseable HTML: {exc}")
+    byline = fallback_title = None
     if tree is not None:
         _read_jsonld(tree, meta)
         _read_meta_tags(tree, meta)
+        _read_structure(tree, url, meta)
+        byline, fallback_title = _byline(tree), _fallback_title(tree)
+    date = _page_date(tree, meta, url, hints, fetched_at, max_future_days, notes)
     doc = None
     if tree is not None:
+        _prune_link_lists(tree)
         doc = trafilatura.bare_extraction(
-            # with_metadata=False: metadata is read above from JSON-LD and meta tags; trafilatura's own
-            # (htmldate) cost ~60 ms of the ~75 ms per page measured on the demo site.
-            html, url=url, with_metadata=False, include_comments=False, include_tables=True,
+            # the parsed tree (trafilatura works on its own copy); with_metadata=False: metadata is read
+            # above, and trafilatura's own (htmldate on every page) would double the time per page
+            tree, url=url, with_metadata=False, include_comments=False, include_tables=True,
             include_images=False, deduplicate=False,
         )  # fmt: skip
-    body = (getattr(doc, "text", None) or "").strip()
+    body = unicodedata.normalize("NFC", (getattr(doc, "text", None) or "").strip())
     body = re.sub(r"\n{2,}", "\n", body)
-    title = meta.title or hints.title or (_fallback_title(tree) if tree is not None else None)
-    lead = meta.lead or hints.summary or None
-    body = drop_repeated_head(body, title, lead)
+    title = nfc(meta.title or hints.title or fallback_title)
+    lead = nfc(meta.lead or hints.summary or None)
+    body = drop_trailing_boilerplate(drop_repeated_head(body, title, lead))
     words = len(body.split())
     language = detect_language(body) if words >= 20 else None
     if language is None and meta.lang:
         language = meta.lang.split("-")[0]
-    published, source = _choose_date(meta, url, hints, fetched_at, max_future_days, notes)
     canonical = canonical_url(_join(url, meta.canonical) if meta.canonical else url)
     if urlsplit(canonical).hostname != urlsplit(url).hostname:
         canonical = canonical_url(url)  # a canonical link to another site is not trusted for identity
+    status = _classify(meta, url, body, language, raw)
+    if status == "consent_wall":
+        body, words = "", 0  # the wall's text is never kept as the article
     return Article(
         url=url,
         canonical_url=canonical,
         title=title,
         lead=lead,
         body=body,
-        author=clean_author(meta.author or (_byline(tree) if tree is not None else None) or hints.author),
-        section=meta.section or hints.section,
-        published_at=published,
-        published_source=source,
+        author=nfc(clean_author(meta.author or byline or hints.author)),
+        section=nfc(meta.section or hints.section),
+        published_at=date.value.when,
+        published_source=date.source,
         language=language,
         word_count=words,
-        status=_classify(meta, url, words, language),
+        status=status,
         notes=tuple(notes),
     )

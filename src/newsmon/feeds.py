@@ -12,22 +12,20 @@ import calendar
 import hashlib
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import feedparser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
+from newsmon.dates import parse_date
 from newsmon.urls import canonical_url
 
-_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
-# Day-first dates some Dutch CMSes put in pubDate ("25-04-2019 16:40", "25/04/2019").
-_DUTCH_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](\d{1,2})[:.](\d{2}))?")
 
 
 class FeedError(Exception):
@@ -65,24 +63,23 @@ def body_hash(body: bytes) -> str:
 
 
 def strip_html(text: str) -> str:
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text or ""))).strip()
+    """Plain text, NFC: a decomposed "Oekraïne" in a feed must match the composed one everywhere else."""
+    return unicodedata.normalize("NFC", _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text or ""))).strip())
 
 
 def _entry_date(entry: Any) -> datetime | None:
-    # Day-first dates first: feedparser reads "25-04-2019 16:40" as 20 April 2025.
+    # newsmon.dates first: it reads RFC 822, ISO 8601 and day-first Dutch dates ("25-04-2019 16:40",
+    # which feedparser reads as 20 April 2025); feedparser's parse is the fallback for the rest.
     raw = entry.get("published") or entry.get("updated") or ""
-    match = _DUTCH_DATE.match(raw)
-    if match:
-        day, month, year, hour, minute = match.groups()
-        try:
-            local = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), tzinfo=_AMSTERDAM)
-        except ValueError:
-            return None
-        return local.astimezone(UTC)
+    parsed = parse_date(raw)
+    if parsed is not None:
+        return parsed.when
+    if re.match(r"^\s*\d{1,2}[-/.]\d{1,2}[-/.]\d{4}", raw):
+        return None  # a day-first date that does not exist (31-02-2024): not feedparser's guess
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
-        if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+        value = entry.get(key)
+        if value:
+            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
     return None
 
 

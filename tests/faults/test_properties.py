@@ -33,7 +33,7 @@ from tests.loopback import LoopbackServer, Route
 LEVELS = {"primary", "secondary", "mention", "none"}
 MENTION_KINDS = {"name", "surname", "role", "adjective", "demonym", "metonym"}
 PRECISIONS = {"day", "week", "month", "quarter", "year"}
-STATUSES = {"ok", "empty", "paywalled", "not_article", "not_dutch"}
+STATUSES = {"ok", "empty", "paywalled", "not_article", "not_dutch", "live", "consent_wall"}
 DATE_SOURCES = {"feed", "jsonld", "meta", "url", "fetched"}
 NO_EXPLAIN = [p for p in Phase if p is not Phase.explain]  # the explain phase costs ~20 s per failing test
 # Each search stops at its first bug, shrunk: shrinking several distinct bugs at once took ~50 s (the bugs found
