@@ -1,29 +1,32 @@
-"""The `newsmon` command line: thin wrappers over pipeline, store and extract."""
+"""The `newsmon` command line: thin wrappers over pipeline, store and extract.
+
+Imports of the package's heavy parts (trafilatura, pandas, matplotlib, duckdb, prefect-free as they are)
+happen inside the commands, so `newsmon --help` and mistyped commands answer at once.
+"""
 
 from __future__ import annotations
 
+import calendar
 import json
 import os
+import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import duckdb
 import typer
 
-from newsmon.analysis import Resources, analyse, analysis_json, check_rules, resources_for
-from newsmon.config import Config, ConfigError, load_config
-from newsmon.demosite import DemoSite, DemoSiteError, serve_demo
-from newsmon.extract import FeedHints, extract_article, parse_datetime
-from newsmon.lake import Lake, LakeError
-from newsmon.pipeline import format_summary, poll_feeds, reanalyse, reextract, run_ingest
-from newsmon.report import write_report
-from newsmon.store import Store, StoreError, fts_extension_path, storage_failure
-from newsmon.topics import explain_lines
+from newsmon.progress import DEBUG, NORMAL, QUIET, VERBOSE, configure_logging, progress_for_terminal
+
+if TYPE_CHECKING:
+    from newsmon.analysis import Resources
+    from newsmon.config import Config
+    from newsmon.demosite import DemoSite
+    from newsmon.feeds import FeedEntry
 
 app = typer.Typer(help="newsmon: monitor Dutch-language news feeds into DuckDB.", no_args_is_help=True)
 feeds_app = typer.Typer(help="Inspect the configured feeds.", no_args_is_help=True)
@@ -37,6 +40,19 @@ DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: 
 DemoOpt = Annotated[bool, typer.Option("--demo", help="serve the bundled demo site on loopback meanwhile")]
 WaitOpt = Annotated[float, typer.Option("--wait", help="seconds to wait for another writer to finish")]
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+AMSTERDAM_ZONE = "Europe/Amsterdam"
+
+
+@app.callback()
+def main(
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress, only errors")] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="more detail (-vv: debug)")] = 0,
+) -> None:
+    """newsmon: monitor Dutch-language news feeds into DuckDB."""
+    configure_logging(QUIET if quiet else {0: NORMAL, 1: VERBOSE}.get(verbose, DEBUG))
+
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
@@ -45,6 +61,9 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def _load(config_dir: Path, *, rules: bool = False) -> Config:
     """The validated configuration; with `rules`, also the gazetteer and topic rules a run needs."""
+    from newsmon.analysis import check_rules  # noqa: PLC0415 - heavy; see the module docstring
+    from newsmon.config import ConfigError, load_config  # noqa: PLC0415
+
     try:
         config = load_config(config_dir)
         if rules:
@@ -54,8 +73,72 @@ def _load(config_dir: Path, *, rules: bool = False) -> Config:
     return config
 
 
+def resources_for(config: Config) -> Resources:
+    """The rule files a configuration directory uses (its own entities.yaml / topics.yaml, or the project's)."""
+    from newsmon.analysis import resources_for as for_config  # noqa: PLC0415
+
+    return for_config(config)
+
+
+def parse_day(option: str, value: str) -> date:
+    """A calendar date YYYY-MM-DD, checked against the real calendar; the error says what is wrong."""
+    found = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value.strip())
+    if not found:
+        raise _fail(f"{option} {value!r}: expected a date as YYYY-MM-DD, e.g. 2024-06-19")
+    year, month, day = (int(g) for g in found.groups())
+    if not 1 <= month <= 12:
+        raise _fail(f"{option} {value!r}: there is no month {month} (months run from 01 to 12)")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise _fail(f"{option} {value!r}: {MONTHS[month - 1]} {year} has {last} days, not {day}")
+    return date(year, month, day)
+
+
+def _creator(config_dir: Path, config: Config | None) -> str:
+    if config is not None and config.settings.demo is not None:
+        return f"`make demo` or `newsmon ingest --config {config_dir} --demo`"
+    return f"`make run` or `newsmon ingest --config {config_dir}`"
+
+
+def existing_db(db: Path | None, config_dir: Path, command: str) -> Path:
+    """The database a read-only command reads; it is never created here. A missing file ends the
+    command with one line naming the path and what creates it."""
+    if db is not None:
+        if db.is_file():
+            return db
+        problem = "is a directory, not a database file" if db.is_dir() else "no such database file"
+        raise _fail(f"{db}: {problem} (check --db; databases are created by `newsmon ingest`)")
+    config = _load(config_dir)
+    path = config.settings.db_path
+    if path.is_file():
+        return path
+    hint = ""
+    demo_db = Path("data/demo.duckdb")
+    if path != demo_db and demo_db.is_file():
+        hint = f"; the demo database exists: newsmon {command} --db {demo_db}"
+    raise _fail(f"{path}: no database yet (create it with {_creator(config_dir, config)}{hint})")
+
+
+def _read_text_file(name: str) -> str:
+    if name == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            raise _fail(f"{name}: cannot read: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = "standard input" if name == "-" else name
+        raise _fail(f"{where}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                    "convert it first, e.g. iconv -f windows-1252 -t utf-8") from None  # fmt: skip
+
+
 @contextmanager
 def demo_site_for(config: Config, enabled: bool) -> Iterator[DemoSite | None]:
+    from newsmon.demosite import DemoSiteError, serve_demo  # noqa: PLC0415
+
     try:
         with serve_demo(config, enabled) as site:
             yield site
@@ -72,15 +155,25 @@ def ingest(
     due_only: Annotated[bool, typer.Option("--due-only", help="poll only feeds whose next poll time has come")] = False,
 ) -> None:
     """Poll feeds, fetch new articles, extract and load them, in-process (no Prefect)."""
+    import duckdb  # noqa: PLC0415
+
+    from newsmon.pipeline import Steps, format_summary, run_ingest  # noqa: PLC0415
+    from newsmon.progress import ingest_steps  # noqa: PLC0415
+    from newsmon.store import Store, StoreError, storage_failure  # noqa: PLC0415
+
     config = _load(config_dir, rules=True)
     db_path = db or config.settings.db_path
+    progress = progress_for_terminal()
     try:
         with demo_site_for(config, demo), Store.open(db_path, wait_s=wait) as store:
-            summary = run_ingest(config, store, mode="inprocess", due_only=due_only)
+            summary = run_ingest(config, store, mode="inprocess", due_only=due_only,
+                                 steps=ingest_steps(Steps(), progress))  # fmt: skip
     except StoreError as exc:
         raise _fail(str(exc)) from None
     except (OSError, duckdb.Error) as exc:
         raise _fail(storage_failure(db_path, config.settings.archive_dir, exc)) from None
+    finally:
+        progress.close()
     typer.echo(format_summary(summary, str(db_path)))
 
 
@@ -91,6 +184,9 @@ def extract(
     feed_date: Annotated[str | None, typer.Option(help="publication date from a feed (ISO 8601)")] = None,
 ) -> None:
     """Extract one saved page and print the article as one JSON object."""
+    from newsmon.extract import FeedHints, extract_article, parse_datetime  # noqa: PLC0415
+    from newsmon.filetype import non_html_kind  # noqa: PLC0415
+
     if page == "-":
         html = sys.stdin.buffer.read()
     else:
@@ -98,9 +194,12 @@ def extract(
             html = Path(page).read_bytes()
         except OSError as exc:
             raise _fail(f"{page}: cannot read: {exc.strerror}") from None
+    kind = non_html_kind(html)
+    if kind is not None:
+        raise _fail(f"{'standard input' if page == '-' else page}: not an HTML page: this is {kind}")
     hints = FeedHints(published_at=parse_datetime(feed_date)[0]) if feed_date else None
     if feed_date and hints and hints.published_at is None:
-        raise _fail(f"--feed-date {feed_date!r}: not an ISO 8601 date")
+        raise _fail(f"--feed-date {feed_date!r}: not an ISO 8601 date (e.g. 2024-06-19T08:30:00+02:00)")
     article = extract_article(html, url, hints, datetime.now(UTC))
     typer.echo(json.dumps(article.to_json(), ensure_ascii=False))
 
@@ -114,17 +213,11 @@ def analyze(
     gazetteer: Annotated[Path | None, typer.Option(help="entities.yaml to use")] = None,
 ) -> None:
     """Analyse one text: print JSON with its entities, topics and events (offsets into the body)."""
-    try:
-        published = datetime.strptime(date, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar date, no time
-    except ValueError:
-        raise _fail(f"--date {date!r}: expected YYYY-MM-DD") from None
-    if text_file == "-":
-        body = sys.stdin.read()
-    else:
-        try:
-            body = Path(text_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise _fail(f"{text_file}: cannot read as UTF-8 text: {exc}") from None
+    from newsmon.analysis import Resources, analyse, analysis_json  # noqa: PLC0415
+    from newsmon.config import ConfigError  # noqa: PLC0415
+
+    published = parse_day("--date", date)
+    body = _read_text_file(text_file)
     resources = Resources(gazetteer=gazetteer) if gazetteer else Resources()
     try:
         result = analyse(body, published, title, lead, resources)
@@ -155,21 +248,36 @@ def eval_command(
         typer.echo("\n".join(format_scores(scores)))
 
 
+def _newest(entries: Sequence[FeedEntry]) -> str:
+    from zoneinfo import ZoneInfo  # noqa: PLC0415
+
+    newest = max((e.published_at for e in entries if e.published_at), default=None)
+    return newest.astimezone(ZoneInfo(AMSTERDAM_ZONE)).strftime("%Y-%m-%d %H:%M") if newest else "-"
+
+
 @feeds_app.command("check")
 def feeds_check(config_dir: ConfigOpt = Path("config"), demo: DemoOpt = False) -> None:
-    """Poll each configured feed once and print status, items, newest item date and error."""
+    """Poll each configured feed once and print status, items, newest item (Amsterdam time) and error."""
+    from newsmon.pipeline import poll_feeds  # noqa: PLC0415
+
     config = _load(config_dir)
     with demo_site_for(config, demo):
         polls = poll_feeds(config, {}, [f for f in config.feeds if f.enabled] or [])
-    typer.echo(f"{'feed':<34}{'status':<10}{'http':>5}{'items':>7}  {'newest item':<17}  error")
+    typer.echo(f"{'feed':<34}{'status':<10}{'http':>5}{'items':>7}  {'newest (Amsterdam)':<18}  error")
     for p in polls:
-        newest = max((e.published_at for e in p.entries if e.published_at), default=None)
-        when = newest.strftime("%Y-%m-%d %H:%M") if newest else "-"
         error = (p.error or p.warning or "").replace("\n", " ")
-        typer.echo(f"{p.feed_id:<34}{p.outcome:<10}{p.http_status or '-':>5}{len(p.entries):>7}  {when:<17}  {error}")
+        typer.echo(f"{p.feed_id:<34}{p.outcome:<10}{p.http_status or '-':>5}{len(p.entries):>7}  "
+                   f"{_newest(p.entries):<18}  {error}")  # fmt: skip
     disabled = [f.id for f in config.feeds if not f.enabled]
     if disabled:
         typer.echo(f"disabled (not polled): {', '.join(disabled)}")
+    unreachable = [p for p in polls if p.outcome == "failed" and "connect" in (p.error or "").lower()]
+    if polls and len(unreachable) == len(polls):
+        if config.settings.demo is not None and not demo:
+            typer.echo(f"hint: none of the {len(polls)} feeds could be reached; these are the demo site's feeds, "
+                       f"which runs only meanwhile: add --demo (or run `newsmon demo-site --config {config_dir}`)")
+        else:
+            typer.echo(f"hint: none of the {len(polls)} feeds could be reached: check the network or proxy")
 
 
 @app.command()
@@ -179,9 +287,9 @@ def sql(
     command: Annotated[str | None, typer.Option("--command", "-e", help="run one statement and exit")] = None,
 ) -> None:
     """Open the DuckDB shell on the database, with the full-text-search extension loaded."""
-    db_path = db or _load(config_dir).settings.db_path
-    if not Path(db_path).exists():
-        raise _fail(f"{db_path}: no database yet (run `make demo` or `make run` first)")
+    from newsmon.store import fts_extension_path  # noqa: PLC0415
+
+    db_path = existing_db(db, config_dir, "sql")
     cli = Path(sys.executable).with_name("duckdb")
     if not cli.exists():
         raise _fail(f"duckdb CLI not found next to {sys.executable} (run `make setup`)")
@@ -189,7 +297,7 @@ def sql(
     ext = fts_extension_path()
     if ext is not None:
         args += ["-cmd", f"LOAD '{ext}';"]
-    args += ["-cmd", "SET TimeZone = 'Europe/Amsterdam';", str(db_path)]
+    args += ["-cmd", f"SET TimeZone = '{AMSTERDAM_ZONE}';", str(db_path)]
     if command:
         args += ["-c", command]
     sys.stdout.flush()
@@ -211,39 +319,55 @@ def reprocess(
     """Rebuild derived rows of stored articles with the current extractor and rules; no network."""
     if what not in {"extract", "entities", "topics", "events", "all"}:
         raise _fail(f"--what {what!r}: expected extract, entities, topics, events or all")
+    since_day = parse_day("--since", since) if since else None
     config = _load(config_dir, rules=True)
+    db_path = existing_db(db, config_dir, "reprocess")
+
+    from newsmon.analysis import ANALYSED_STATUSES  # noqa: PLC0415
+    from newsmon.pipeline import reanalyse, reextract  # noqa: PLC0415
+    from newsmon.progress import reporting_store  # noqa: PLC0415
+    from newsmon.store import Store, StoreError  # noqa: PLC0415
+
+    progress = progress_for_terminal()
     try:
-        since_day = datetime.strptime(since, "%Y-%m-%d").date() if since else None  # noqa: DTZ007
-    except ValueError:
-        raise _fail(f"--since {since!r}: expected YYYY-MM-DD") from None
-    try:
-        with Store.open(db or config.settings.db_path, wait_s=wait) as store:
+        with Store.open(db_path, wait_s=wait) as store:
             if what in {"extract", "all"}:
-                extracted = reextract(config, store, since_day)
+                total = len(store.articles_for_reextract(since_day))
+                extracted = reextract(config, reporting_store(store, progress, "re-extracted", total), since_day)
+                progress.note(f"re-extracted {extracted['articles']} articles from the archive: "
+                              f"{extracted['changed']} with new text, {extracted['missing_raw']} without a stored page")
                 typer.echo(f"re-extracted {extracted['articles']} articles from the archive: {extracted['changed']} "
                            f"with new text, {extracted['missing_raw']} without a stored page")
             if what != "extract":
-                counts = reanalyse(config, store, since_day)
+                total = len(store.articles_for_analysis(sorted(ANALYSED_STATUSES), since_day))
+                counts = reanalyse(config, reporting_store(store, progress, "re-analysed", total), since_day)
                 typer.echo(f"re-analysed {counts['articles']} articles: {counts['mentions']} entity mentions, "
                            f"{counts['tagged']} tagged, {counts['events']} events")
     except StoreError as exc:
         raise _fail(str(exc)) from None
+    finally:
+        progress.close()
 
 
 @app.command()
 def report(
     config_dir: ConfigOpt = Path("config"),
     db: DbOpt = None,
-    out: Annotated[Path, typer.Option(help="directory for the PNGs and index.html")] = Path("report"),
+    out: Annotated[Path, typer.Option(help="directory for the figures and index.html")] = Path("report"),
 ) -> None:
-    """Write the coverage report (plots and one self-contained HTML page), without Prefect."""
-    db_path = db or _load(config_dir).settings.db_path
+    """Write the coverage report (figures and one self-contained HTML page), without Prefect."""
+    db_path = existing_db(db, config_dir, "report")
+
+    from newsmon.report import write_report  # noqa: PLC0415
+    from newsmon.store import Store, StoreError  # noqa: PLC0415
+
     try:
         with Store.open(db_path) as store:
             files = write_report(store, out)
     except StoreError as exc:
         raise _fail(str(exc)) from None
-    typer.echo(f"{files.html}: {len(files.images)} plots, {files.spikes} spike weeks, {files.events} timeline entries")
+    typer.echo(f"{files.html}: {len(files.images)} figures, {files.spikes} spike weeks, "
+               f"{files.events} timeline entries")  # fmt: skip
 
 
 @app.command()
@@ -251,18 +375,28 @@ def explain(
     article: Annotated[str, typer.Argument(help="an article id from the database, or a plain-text file (- = stdin)")],
     config_dir: ConfigOpt = Path("config"),
     db: DbOpt = None,
-    date: Annotated[str | None, typer.Option("--date", help="publication date YYYY-MM-DD (for a file)")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="publication date YYYY-MM-DD (for a file; "
+                                                            "default: today in Amsterdam)")] = None,
     topic: Annotated[str, typer.Option(help="topic id")] = "nk_ru",
 ) -> None:
-    """Show why an article got its topic level: features, relation sentences and terms highlighted in context."""
+    """Show why an article got its topic level: features, relation sentences and terms highlighted in context.
+
+    Uses the configuration's gazetteer and topic rules and the publication day in Amsterdam, as ingest does."""
+    from zoneinfo import ZoneInfo  # noqa: PLC0415
+
+    amsterdam = ZoneInfo(AMSTERDAM_ZONE)
+    day = parse_day("--date", date) if date else None
+    config = _load(config_dir, rules=True)
     if Path(article).is_file() or article == "-":
-        body = sys.stdin.read() if article == "-" else Path(article).read_text(encoding="utf-8")
+        body = _read_text_file(article)
         title = lead = None
-        day = datetime.strptime(date, "%Y-%m-%d").date() if date else datetime.now(UTC).date()  # noqa: DTZ007
+        day = day or datetime.now(amsterdam).date()
     else:
-        db_path = db or _load(config_dir).settings.db_path
+        db_path = existing_db(db, config_dir, "explain")
+        from newsmon.store import Store, StoreError  # noqa: PLC0415
+
         try:
-            with Store.open(db_path) as store:
+            with Store.open(db_path, read_only=True) as store:
                 row = store.con.execute(
                     "SELECT title, lead, body, coalesce(published_at, fetched_at) FROM articles WHERE id = ?", [article]
                 ).fetchone()
@@ -271,11 +405,15 @@ def explain(
         if row is None:
             raise _fail(f"{article}: neither a file nor an article id in {db_path}")
         title, lead, body, published = row
-        day = published.date()
-    result = analyse(body, day, title, lead)
+        day = day or published.astimezone(amsterdam).date()
+
+    from newsmon.analysis import analyse  # noqa: PLC0415
+    from newsmon.topics import explain_lines  # noqa: PLC0415
+
+    result = analyse(body, day, title, lead, resources_for(config))
     found = next((t for t in result.topics if t.topic == topic), None)
     if found is None:
-        raise _fail(f"--topic {topic!r}: not defined in topics.yaml")
+        raise _fail(f"--topic {topic!r}: not defined in the topic rules ({resources_for(config).topics})")
     for line in explain_lines(found, {"title": title, "lead": lead, "body": body}, colour=sys.stdout.isatty()):
         typer.echo(line)
 
@@ -287,20 +425,32 @@ def export(
     out: Annotated[Path, typer.Option(help="directory for the Parquet files and manifest.json")] = Path("export"),
 ) -> None:
     """Write the main tables and views as Parquet files with a manifest (rows, columns, sha256)."""
-    db_path = db or _load(config_dir).settings.db_path
+    db_path = existing_db(db, config_dir, "export")
+
+    from newsmon.store import EXPORTED, Store, StoreError  # noqa: PLC0415
+
+    progress = progress_for_terminal()
     try:
         with Store.open(db_path) as store:
+            progress.stage(f"exporting {len(EXPORTED)} tables", None)
             manifest = store.export_parquet(out)
+            progress.stage(f"exporting {len(EXPORTED)} tables", 1)
+            progress.advance(f"exporting {len(EXPORTED)} tables")
     except StoreError as exc:
         raise _fail(str(exc)) from None
+    finally:
+        progress.close()
     typer.echo(f"{out}/manifest.json: {len(manifest['files'])} files, "
-               f"{sum(f['rows'] for f in manifest['files'])} rows")
+               f"{sum(f['rows'] for f in manifest['files'])} rows from {db_path}")
 
 
 @app.command("index")
 def index_command(config_dir: ConfigOpt = Path("config"), db: DbOpt = None) -> None:
     """Rebuild the full-text index now (ingest runs refresh it at most every ingest.fts_min_interval_s)."""
-    db_path = db or _load(config_dir).settings.db_path
+    db_path = existing_db(db, config_dir, "index")
+
+    from newsmon.store import Store, StoreError  # noqa: PLC0415
+
     try:
         with Store.open(db_path) as store:
             built = store.rebuild_fts()
@@ -312,7 +462,10 @@ def index_command(config_dir: ConfigOpt = Path("config"), db: DbOpt = None) -> N
 @app.command("check-db")
 def check_db(config_dir: ConfigOpt = Path("config"), db: DbOpt = None, wait: WaitOpt = 30.0) -> None:
     """Run the SQL checks in sql/checks/ (uniqueness, relationships, vocabularies) on the database."""
-    db_path = db or _load(config_dir).settings.db_path
+    db_path = existing_db(db, config_dir, "check-db")
+
+    from newsmon.store import Store, StoreError  # noqa: PLC0415
+
     try:
         with Store.open(db_path, wait_s=wait) as store:
             results = store.run_checks()
@@ -337,11 +490,12 @@ def lake_push(
 
     Several stores (one per ingest pipeline) can push into one lake at the same time; each batch is
     one transaction and pushing again never duplicates rows."""
-    db_path = db or _load(config_dir).settings.db_path
-    try:
-        since_day = datetime.strptime(since, "%Y-%m-%d").replace(tzinfo=UTC) if since else None
-    except ValueError:
-        raise _fail(f"--since {since!r}: expected YYYY-MM-DD") from None
+    since_day = datetime.combine(parse_day("--since", since), datetime.min.time(), UTC) if since else None
+    db_path = existing_db(db, config_dir, "lake push")
+
+    from newsmon.lake import Lake, LakeError  # noqa: PLC0415
+    from newsmon.store import Store, StoreError  # noqa: PLC0415
+
     try:
         with Store.open(db_path, read_only=True) as store, Lake.open(catalog, data_dir) as lake:
             ids = [r[0] for r in store.con.execute(
