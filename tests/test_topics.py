@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +41,28 @@ def test_summit_headline_is_primary() -> None:
     assert level(body, "Kim en Poetin ontmoeten elkaar op Vostotsjny", date(2023, 9, 13)) == "primary"
 
 
+def test_headline_on_the_first_line_of_a_body_counts_as_the_headline() -> None:
+    """Pasted or extracted text often starts with its headline; it must weigh like a title."""
+    body = ("Moskou koopt artilleriegranaten in Pyongyang\n\n"
+            "Het Russische leger heeft volgens Amerikaanse inlichtingendiensten miljoenen granaten besteld bij "
+            "Noord-Korea. Dat melden functionarissen in Washington.\n\n"
+            "De levering zou via het spoor lopen. Rusland ontkent dat er een deal is gesloten.\n\n"
+            "In Kyiv werd met zorg gereageerd. De regering vraagt om meer luchtverdediging.")
+    as_body = level(body)
+    assert as_body == "primary"
+    titled = analyse(body.split("\n\n", 1)[1], date(2024, 6, 20), "Moskou koopt artilleriegranaten in Pyongyang")
+    assert titled.topics[0].relevance == as_body
+
+
+def test_one_side_in_a_list_of_states_is_a_mention() -> None:
+    body = ("Oekraïne vraagt om meer luchtverdediging.\n\nDe oorlog duurt inmiddels drie jaar. Iran en Noord-Korea "
+            "leveren wapens aan Rusland, zegt de regering in Kyiv. In Charkiv viel opnieuw de stroom uit. "
+            "Hulpdiensten werken dag en nacht door. De burgemeester vraagt inwoners om geduld.")
+    result = analyse(body, date(2024, 6, 20), "Kyiv vraagt om luchtverdediging").topics[0]
+    assert result.relevance == "mention"
+    assert result.features["listed_sentences"] == 1
+
+
 def test_kim_clijsters_is_no_north_korea() -> None:
     body = "Kim Clijsters won in Antwerpen van de Russische nummer drie. Het publiek genoot van de partij."
     assert level(body, "Clijsters wint van Russische") == "none"
@@ -66,7 +89,7 @@ def test_rules_file_is_editable(tmp_path: Path) -> None:
             "Hulpdiensten werken dag en nacht. De burgemeester vraagt om geduld.")
     original = analyse(body, date(2024, 6, 20), "Front onrustig").topics[0].relevance
     changed = analyse(body, date(2024, 6, 20), "Front onrustig", resources=Resources(topics=edited)).topics[0]
-    assert original == "mention" and changed.relevance == "none"
+    assert original != "none" and changed.relevance == "none"
 
 
 def test_explain_shows_the_evidence(tmp_path: Path) -> None:
@@ -76,6 +99,9 @@ def test_explain_shows_the_evidence(tmp_path: Path) -> None:
     cli = Path(sys.executable).with_name("newsmon")
     out = subprocess.run([cli, "explain", str(text), "--date", "2024-06-20"], capture_output=True, text=True,
                          check=True).stdout
-    assert out.splitlines()[0].startswith("topic nk_ru: mention")
+    assert re.match(r"topic nk_ru: (mention|secondary|primary) \(score", out.splitlines()[0])
     assert "[Rusland] krijgt volgens Kyiv [granaten] uit [Noord-Korea]" in out
+    # the level model's arithmetic, feature by feature, against its thresholds
+    assert re.search(r"level score -?[0-9.]+ = intercept [+-][0-9.]+ .*relation_sentences \+[0-9.]+x0\.20", out)
+    assert "thresholds: primary >= " in out
     assert shutil.which(str(cli))

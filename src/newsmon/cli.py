@@ -230,22 +230,29 @@ def analyze(
 def eval_command(
     folders: Annotated[list[Path], typer.Argument(help="batch folders (NNN.txt + labels.csv), or folders of them")],
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
+    fit: Annotated[bool, typer.Option("--fit", help="fit the level weights on these texts, cross-validated")] = False,
     config_dir: ConfigOpt = Path("config"),
 ) -> None:
     """Score the analysis on labelled real news: levels, themes, key entities, dated expressions."""
-    from newsmon.evaluate import EvalError, evaluate, format_scores  # noqa: PLC0415 - only this command needs it
+    from newsmon import evaluate as ev  # noqa: PLC0415 - only this command needs it (numpy)
 
     config = _load(config_dir, rules=True)
+    resources = resources_for(config)
     try:
-        per_batch, overall = evaluate(folders, resources_for(config))
-    except EvalError as exc:
+        batches = ev.analyse_batches(folders, resources)
+    except ev.EvalError as exc:
         raise _fail(str(exc)) from None
+    if fit:
+        typer.echo("\n".join(ev.fit_report(batches, ev.current_model(resources))))
+        return
+    per_batch = [ev.score(name, outcomes) for name, outcomes in batches.items()]
+    overall = ev.score("overall", [o for outcomes in batches.values() for o in outcomes])
     if as_json:
         typer.echo(json.dumps({"batches": [s.to_json() for s in per_batch], "overall": overall.to_json()},
                               ensure_ascii=False, indent=1))
         return
     for scores in [*per_batch, overall] if len(per_batch) > 1 else per_batch:
-        typer.echo("\n".join(format_scores(scores)))
+        typer.echo("\n".join(ev.format_scores(scores)))
 
 
 def _newest(entries: Sequence[FeedEntry]) -> str:

@@ -23,9 +23,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from newsmon.analysis import Analysis, Resources, analyse
 from newsmon.entities import Gazetteer
 from newsmon.events import TemporalExpression, find_expressions
+from newsmon.levels import Example, LevelModel, accuracy, fit, folds
 
 LEVELS = ("primary", "secondary", "mention", "none")
 TOPIC = "nk_ru"
@@ -74,6 +77,8 @@ class Outcome:
     events_right: int
     events_wrong: tuple[str, ...]  # "expression: expected X, got Y"
     events_skipped: int
+    features: dict[str, float] = field(default_factory=dict)
+    related: bool = False  # at least one relation sentence
 
     @property
     def level_error(self) -> int:
@@ -254,7 +259,8 @@ def evaluate_sample(sample: Sample, resources: Resources, index: dict[str, set[s
             missed.append(gold.name + ("*" if gold.role_only else ""))
     right, wrong, skipped = _score_events(sample)
     return Outcome(sample, relevance, topic.score if topic else 0.0, themes, frozenset(found), tuple(missed),
-                   right, tuple(wrong), skipped)  # fmt: skip
+                   right, tuple(wrong), skipped, dict(topic.features) if topic else {},
+                   bool(topic and topic.relation_sentences))  # fmt: skip
 
 
 @dataclass
@@ -349,20 +355,60 @@ def find_batches(paths: Iterable[Path]) -> list[Path]:
     return batches
 
 
+def analyse_batches(
+    paths: Iterable[Path], resources: Resources | None = None, progress: Callable[[str], None] | None = None
+) -> dict[str, list[Outcome]]:
+    """Each batch's outcomes, by batch name."""
+    resources = resources or Resources()
+    index = entity_index(resources.load_gazetteer())
+    batches: dict[str, list[Outcome]] = {}
+    for folder in find_batches(paths):
+        if progress:
+            progress(str(folder))
+        batches[f"{folder.parent.name}/{folder.name}" if folder.name in batches else folder.name] = [
+            evaluate_sample(s, resources, index) for s in load_batch(folder)
+        ]
+    return batches
+
+
 def evaluate(
     paths: Iterable[Path], resources: Resources | None = None, progress: Callable[[str], None] | None = None
 ) -> tuple[list[Scores], Scores]:
     """Per-batch scores and the overall scores."""
-    resources = resources or Resources()
-    index = entity_index(resources.load_gazetteer())
-    per_batch, everything = [], []
-    for folder in find_batches(paths):
-        if progress:
-            progress(str(folder))
-        outcomes = [evaluate_sample(s, resources, index) for s in load_batch(folder)]
-        everything += outcomes
-        per_batch.append(score(folder.name, outcomes))
-    return per_batch, score("overall", everything)
+    batches = analyse_batches(paths, resources, progress)
+    everything = [o for outcomes in batches.values() for o in outcomes]
+    return [score(name, outcomes) for name, outcomes in batches.items()], score("overall", everything)
+
+
+def fit_report(batches: dict[str, list[Outcome]], current: LevelModel, l2: float = 0.3) -> list[str]:
+    """Fit level weights on all batches and say how fitted weights do on news they were not fitted on."""
+    examples = {name: [Example(o.features, o.related, o.sample.relevance) for o in outcomes]
+                for name, outcomes in batches.items()}  # fmt: skip
+    everything = [e for ex in examples.values() for e in ex]
+    lines = ["level model (level accuracy / primary+secondary F1):"]
+    for name, ex in examples.items():
+        acc, f1 = accuracy(current, ex)
+        lines.append(f"  rules file as it is, on {name}: {acc:.3f} / {f1:.3f}")
+    for name, ex in examples.items():
+        others = [e for other, exs in examples.items() if other != name for e in exs]
+        if others:
+            acc, f1 = accuracy(fit(others, l2), ex)
+            lines.append(f"  fitted on the other batches, scored on {name}: {acc:.3f} / {f1:.3f}")
+    parts = [accuracy(fit(train, l2), test) for train, test in folds(everything)]
+    lines.append(f"  5-fold over all {len(everything)} texts: {np.mean([a for a, _ in parts]):.3f} / "
+                 f"{np.mean([f for _, f in parts]):.3f}")  # fmt: skip
+    model = fit(everything, l2)
+    acc, f1 = accuracy(model, everything)
+    lines.append(f"  fitted on all (in-sample): {acc:.3f} / {f1:.3f}")
+    lines.append("fitted on all; paste into the topic in topics.yaml:")
+    return lines + model.yaml_lines()
+
+
+def current_model(resources: Resources, topic_id: str = TOPIC) -> LevelModel:
+    topic = next(t for t in resources.load_topics().data.topics if t.id == topic_id)
+    weights = topic.weights.model_dump()
+    intercept = weights.pop("intercept")
+    return LevelModel(weights, intercept, topic.thresholds.model_dump())
 
 
 def format_scores(scores: Scores) -> list[str]:

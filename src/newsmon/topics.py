@@ -21,10 +21,13 @@ and their neighbours (the whole text for primary articles).
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -61,21 +64,33 @@ _FIELDS = ("title", "lead", "body")
 
 
 class ScoreWeights(StrictModel):
-    title_relation: float = 0.6  # the title itself relates the two sides
-    lead_relation: float = 0.35
-    body_share: float = 1.2  # times the fraction of body sentences that are relation sentences
-    strong_paragraph: float = 0.2  # per paragraph with >= 2 relation sentences (up to 3)
-    relation_sentence: float = 0.06  # per relation sentence (up to 5)
+    """Weights of the evidence features; the level score is their weighted sum.
+
+    Fitted on labelled news with `newsmon eval DIR --fit` (an ordinal logistic regression: the score is a
+    log-odds, each threshold below is where the next level becomes the likelier one); hand edits work too.
+    """
+
+    head_relation: float = 2.0  # the headline relates the two sides
+    lead_relation: float = 1.5  # the lead (first paragraph) does
+    body_share: float = 4.0  # fraction of body sentences that are relation sentences
+    relation_sentences: float = 2.0  # number of relation sentences / 5 (at most 1)
+    strong_paragraph: float = 1.0  # paragraphs with >= 2 relation sentences / 3 (at most 1)
+    side_a_share: float = 1.0  # fraction of sentences naming the first side (`sides`)
+    side_b_share: float = 0.5  # fraction of sentences naming the second side
+    head_both: float = 0.5  # headline or lead names both sides, related or not
+    intercept: float = 0.0
 
 
 class Thresholds(StrictModel):
-    primary: float = 0.6
-    secondary: float = 0.3
-    mention: float = 0.0001
-    # "mainly about" shows in the headline or lead; without that, most of the body must carry it
-    primary_body_share_without_head: float = 0.5
-    # one sentence is a passing remark, whatever the length of the article
-    min_sentences_above_mention: int = 2
+    """Score thresholds (same units as the score) above which a level holds; an article with no relation
+    sentence is `none` whatever its score."""
+
+    primary: float = 3.0
+    secondary: float = 1.5
+    mention: float = -10.0
+
+
+FEATURES = tuple(k for k in ScoreWeights.model_fields if k != "intercept")
 
 
 class ThemeRule(StrictModel):
@@ -99,6 +114,8 @@ class ContextRelation(StrictModel):
 class TopicRule(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
+    # the two sides the topic relates, each a rule ("list:nk", "list:ru"): how much of the text is about them
+    sides: tuple[str, str]
     relation: str
     context_relations: tuple[ContextRelation, ...] = ()
     weights: ScoreWeights = ScoreWeights()
@@ -129,9 +146,11 @@ class Scope:
 
     def __init__(
         self, field: str, tokens: list[tuple[str, int, int]], mentions: list[Mention],
-        entity_info: dict[str, tuple[str | None, str]],
+        entity_info: dict[str, tuple[str | None, str]], text: str = "",
     ) -> None:  # fmt: skip
         self.field = field
+        self.text = text  # the whole field; offsets of tokens, mentions and hits index it
+        self.role = field  # which part of the article it plays (a body's first line can be the headline)
         self.tokens = tokens  # (lower-cased token, start, end) in the field's text
         self.mentions = mentions
         self.entity_info = entity_info  # id -> (country, type)
@@ -271,7 +290,7 @@ class Rule:
         name, value = node.name, str(node.expr).strip('"')
         if name in _FIELDS:
             inner = self._compile(node.expr)
-            return lambda scope, weight: inner(scope, weight) if scope.field == name else None
+            return lambda scope, weight: inner(scope, weight) if scope.role == name else None
         if name == "list":
             if value not in self._raw_lists:
                 known = sorted(self._raw_lists)
@@ -346,6 +365,8 @@ class TopicResult:
     relation_sentences: tuple[RelationSentence, ...]
     hits: tuple[Hit, ...]
     features: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)  # of the level model, to show each feature's part
+    thresholds: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -373,6 +394,7 @@ class _Unit:
     end: int
     text: str
     scope: Scope
+    role: str = "body"  # title | lead | body: the part it plays, whichever field holds it
 
 
 class TopicRules:
@@ -380,6 +402,11 @@ class TopicRules:
         self.data = data
         self.version = f"{data.version}+engine-{RULES_ENGINE_VERSION}"
         self.relations = {t.id: Rule(t.relation, f"topics.{t.id}.relation", data.lists) for t in data.topics}
+        self.sides = {
+            t.id: (Rule(t.sides[0], f"topics.{t.id}.sides.0", data.lists),
+                   Rule(t.sides[1], f"topics.{t.id}.sides.1", data.lists))
+            for t in data.topics
+        }  # fmt: skip
         self.context_relations = {
             t.id: [
                 (Rule(c.context, f"topics.{t.id}.context_relations.{i}.context", data.lists),
@@ -406,47 +433,66 @@ class TopicRules:
 
     def _tag_topic(self, topic: TopicRule, units: list[_Unit]) -> TopicResult:
         relation = self.relations[topic.id]
-        heads = [u for u in units if u.field in {"title", "lead"}]
+        heads = [u for u in units if u.role in {"title", "lead"}]
         in_context = [rule for context, rule in self.context_relations[topic.id]
                       if any(context.match(u.scope) is not None for u in heads)]  # fmt: skip
         related: list[tuple[_Unit, list[Hit]]] = []
         for unit in units:
             hits = relation.match(unit.scope)
             for rule in in_context:
-                if hits is None and unit.field == "body":
+                if hits is None and unit.role == "body":
                     hits = rule.match(unit.scope)
             if hits is not None:
                 related.append((unit, hits))
-        body_units = [u for u in units if u.field == "body"]
-        body_related = [u for u, _ in related if u.field == "body"]
-        per_paragraph: dict[int, int] = {}
-        for u in body_related:
-            per_paragraph[u.paragraph] = per_paragraph.get(u.paragraph, 0) + 1
-        features = {
-            "title_relation": float(any(u.field == "title" for u, _ in related)),
-            "lead_relation": float(any(u.field == "lead" for u, _ in related)),
-            "body_share": len(body_related) / len(body_units) if body_units else 0.0,
-            "strong_paragraph": float(min(3, sum(n >= 2 for n in per_paragraph.values()))),
-            "relation_sentence": float(min(5, len(related))),
-        }
-        w = topic.weights
-        score = min(1.0, sum(getattr(w, k) * v for k, v in features.items()))
-        t = topic.thresholds
-        head = features["title_relation"] or features["lead_relation"]
-        if not head and features["body_share"] < t.primary_body_share_without_head:
-            score = min(score, t.primary - 0.01)
-            if len(related) < t.min_sentences_above_mention:
-                score = min(score, t.secondary - 0.01)
+        # "Iran en Noord-Korea leveren wapens aan Rusland": one side as an item in a list of states relates
+        # the two only in passing; such sentences make a mention, never more
+        side_a, side_b = self.sides[topic.id]
+        listed = [(u, h) for u, h in related
+                  if _in_enumeration(u.scope, side_a.match(u.scope) or [], side_b.match(u.scope) or [])]  # fmt: skip
+        related = [(u, h) for u, h in related if (u, h) not in listed]
+        features = self._features(topic, units, related)
+        w, t = topic.weights, topic.thresholds
+        logit = w.intercept + sum(getattr(w, k) * v for k, v in features.items())
         level: Level = (
-            "primary" if score >= t.primary else "secondary" if score >= t.secondary
-            else "mention" if related and score >= t.mention else "none"
+            ("mention" if listed else "none") if not related
+            else "primary" if logit >= t.primary else "secondary" if logit >= t.secondary
+            else "mention" if logit >= t.mention else "none"
         )  # fmt: skip
+        features["listed_sentences"] = float(len(listed))
+        related = sorted(related + listed, key=lambda r: (_FIELDS.index(r[0].field), r[0].start))
+        # the score reported: how likely primary or secondary is, on the fitted log-odds scale
+        score = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit - t.secondary)))) if related else 0.0
         themes = self._themes(topic, level, units, related) if level != "none" else ()
         return TopicResult(
             topic.id, level, score, themes,
             tuple(RelationSentence(u.field, u.index, u.paragraph, u.start, u.end, u.text) for u, _ in related),
-            tuple(h for _, hits in related for h in hits), features,
+            tuple(h for _, hits in related for h in hits), {**features, "score": logit},
+            {k: getattr(w, k) for k in FEATURES} | {"intercept": w.intercept}, t.model_dump(),
         )  # fmt: skip
+
+    def _features(
+        self, topic: TopicRule, units: list[_Unit], related: list[tuple[_Unit, list[Hit]]]
+    ) -> dict[str, float]:
+        side_a, side_b = self.sides[topic.id]
+        body_units = [u for u in units if u.role == "body"]
+        body_related = [u for u, _ in related if u.role == "body"]
+        per_paragraph: dict[tuple[str, int], int] = {}
+        for u, _ in related:
+            per_paragraph[u.field, u.paragraph] = per_paragraph.get((u.field, u.paragraph), 0) + 1
+        names_a = [side_a.match(u.scope) is not None for u in units]
+        names_b = [side_b.match(u.scope) is not None for u in units]
+        head_a = any(a for a, u in zip(names_a, units, strict=True) if u.role in {"title", "lead"})
+        head_b = any(b for b, u in zip(names_b, units, strict=True) if u.role in {"title", "lead"})
+        return {
+            "head_relation": float(any(u.role == "title" for u, _ in related)),
+            "lead_relation": float(any(u.role == "lead" for u, _ in related)),
+            "body_share": len(body_related) / len(body_units) if body_units else 0.0,
+            "relation_sentences": min(5, len(related)) / 5,
+            "strong_paragraph": min(3, sum(n >= 2 for n in per_paragraph.values())) / 3,
+            "side_a_share": sum(names_a) / len(units) if units else 0.0,
+            "side_b_share": sum(names_b) / len(units) if units else 0.0,
+            "head_both": float(head_a and head_b),
+        }
 
     def _themes(
         self, topic: TopicRule, level: Level, units: list[_Unit], related: list[tuple[_Unit, list[Hit]]]
@@ -469,21 +515,101 @@ class TopicRules:
         return tuple(chosen)
 
 
+_ENUMERATION_GLUE = re.compile(r"\s*(?:,|,?\s+(?:en|of|and|noch)\s+|/)\s*")
+_STATE_TYPES = frozenset({"country"})
+
+
+def _in_enumeration(scope: Scope, side_hits: list[Hit], other_hits: list[Hit]) -> bool:
+    """Whether a mention of the side stands in an enumeration of states ("Iran, Noord-Korea en Rusland",
+    "Iraanse en Noord-Koreaanse drones") that holds a state other than the two the topic relates."""
+    text_of = {(m.start, m.end): m for m in scope.mentions}
+    info = scope.entity_info
+    states = sorted((m for m in scope.mentions if m.entity_id and info.get(m.entity_id, (None, ""))[1] in _STATE_TYPES),
+                    key=lambda m: m.start)  # fmt: skip
+    if len(states) < 2 or not side_hits:
+        return False
+    side_spans = {(h.start, h.end) for h in side_hits if (h.start, h.end) in text_of}
+    side_mentions = [text_of[(h.start, h.end)] for h in side_hits + other_hits if (h.start, h.end) in text_of]
+    both_sides = {info[m.entity_id][0] for m in side_mentions if m.entity_id in info}
+    # chains of state mentions joined only by commas, "en", "of"
+    chains: list[list[Mention]] = [[states[0]]]
+    for previous, current in pairwise(states):
+        gap = scope.text[previous.end : current.start]
+        if _ENUMERATION_GLUE.fullmatch(gap):
+            chains[-1].append(current)
+        else:
+            chains.append([current])
+    for chain in chains:
+        if len(chain) < 2 or not any((m.start, m.end) in side_spans for m in chain):
+            continue
+        countries = {scope.entity_info[m.entity_id or ""][0] for m in chain}
+        if countries - both_sides:
+            return True
+    return False
+
+
 def _units(
     fields: dict[str, str | None], mentions: Sequence[Mention], info: dict[str, tuple[str | None, str]]
 ) -> Iterable[_Unit]:
     by_field: dict[str, list[Mention]] = {}
     for m in mentions:
         by_field.setdefault(m.field, []).append(m)
+    units: list[_Unit] = []
     for name in _FIELDS:
         text = fields.get(name)
         if not text:
             continue
+        paragraph_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
         for sentence in _split_units(name, text):
             in_sentence = [m for m in by_field.get(name, []) if sentence.start <= m.start < sentence.end]
-            scope = Scope(name, _tokens(text, sentence.start, sentence.end), in_sentence, info)
-            paragraph = text.count("\n", 0, sentence.start)
-            yield _Unit(name, sentence.index, paragraph, sentence.start, sentence.end, sentence.text, scope)
+            scope = Scope(name, _tokens(text, sentence.start, sentence.end), in_sentence, info, text)
+            paragraph = bisect_right(paragraph_starts, sentence.start) - 1
+            units.append(_Unit(name, sentence.index, paragraph, sentence.start, sentence.end, sentence.text, scope,
+                               name))  # fmt: skip
+    _assign_head_roles(units, fields)
+    return units
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*")
+HEADLINE_MAX_WORDS = 20
+LEAD_MAX_SENTENCES = 2
+
+
+def _assign_head_roles(units: list[_Unit], fields: dict[str, str | None]) -> None:
+    """Text often arrives as one body whose first line is the headline and whose first paragraph is the lead
+    (a pasted article, an extractor that kept the heading). Without a separate title, a first line that reads
+    as a headline (short, one line, no closing full stop; a section label or credit of one or two words before
+    it is skipped) plays the title; without a separate lead, the first paragraph after it plays the lead."""
+    body = [u for u in units if u.field == "body"]
+    if not body:
+        return
+    paragraphs: dict[int, list[_Unit]] = {}
+    for u in body:
+        paragraphs.setdefault(u.paragraph, []).append(u)
+    order = sorted(paragraphs)
+    position = 0
+    if not fields.get("title"):
+        while position < len(order) - 1 and _is_label(paragraphs[order[position]]):
+            position += 1
+        first = paragraphs[order[position]]
+        if position < len(order) - 1 and _is_headline(first):
+            for u in first:
+                u.role = u.scope.role = "title"
+            position += 1
+        elif position:
+            position = 0  # no headline after the short lines: they stay body
+    if not fields.get("lead") and position < len(order):
+        for u in paragraphs[order[position]][:LEAD_MAX_SENTENCES]:
+            u.role = u.scope.role = "lead"
+
+
+def _is_label(paragraph: list[_Unit]) -> bool:
+    return len(paragraph) == 1 and len(paragraph[0].scope.tokens) <= 2
+
+
+def _is_headline(paragraph: list[_Unit]) -> bool:
+    text = " ".join(u.text for u in paragraph)
+    return len(paragraph) <= 2 and len(WORD.findall(text)) <= HEADLINE_MAX_WORDS and not text.rstrip().endswith(".")
 
 
 def _split_units(field_name: str, text: str) -> list[Sentence]:
@@ -526,6 +652,12 @@ def explain_lines(result: TopicResult, fields: dict[str, str | None], colour: bo
         + (", ".join(result.themes) or "-"),
         "features: " + ", ".join(f"{k}={v:g}" for k, v in result.features.items()),
     ]
+    if result.weights:
+        parts = [f"{k} {result.weights[k]:+.2f}x{result.features.get(k, 0.0):.2f}" for k in FEATURES
+                 if result.features.get(k)]  # fmt: skip
+        limits = ", ".join(f"{k} >= {v:g}" for k, v in result.thresholds.items())
+        lines.append(f"level score {result.features.get('score', 0.0):.2f} = intercept "
+                     f"{result.weights.get('intercept', 0.0):+.2f} " + " ".join(parts) + f" (thresholds: {limits})")
     if not result.relation_sentences:
         lines.append("no sentence relates the two sides")
     for sentence in result.relation_sentences:
