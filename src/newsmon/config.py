@@ -29,6 +29,22 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class SiteAccess(StrictModel):
+    """What one site documents for automated access: request headers and cookies sent to that host
+    (and its subdomains) only, e.g. a consent cookie or an access token the outlet hands out."""
+
+    headers: dict[str, str] = Field(default_factory=dict)
+    cookies: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("headers", "cookies")
+    @classmethod
+    def _printable(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, item in value.items():
+            if not key or any(c in key for c in " :;=\r\n") or any(c in item for c in "\r\n"):
+                raise ValueError(f"not usable in an HTTP header: {key!r}: {item!r}")
+        return value
+
+
 class HttpSettings(StrictModel):
     user_agent: str = Field(min_length=8)
     connect_timeout_s: float = Field(default=10.0, gt=0)
@@ -44,6 +60,9 @@ class HttpSettings(StrictModel):
     respect_robots: bool = True
     allow_hosts: tuple[str, ...] = Field(
         default=(), description="hosts or IPs fetched even though they are loopback/private"
+    )
+    sites: dict[str, SiteAccess] = Field(
+        default_factory=dict, description="per host: headers and cookies the site documents for automated access"
     )
 
     @field_validator("user_agent")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import ipaddress
+import re
 import socket
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -27,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from protego import Protego
 
-from newsmon.config import HttpSettings, is_allowed_private
+from newsmon.config import HttpSettings, SiteAccess, is_allowed_private
 
 
 class FetchRefusedError(Exception):
@@ -68,6 +69,42 @@ class Conditional:
 
     etag: str | None = None
     last_modified: str | None = None
+
+
+_CONSENT_TARGET = re.compile(
+    r"consent|privacy|cookie|gdpr|toestemming|login|inloggen|signin|sign-in|account|auth", re.IGNORECASE
+)
+
+
+def _host_key(host: str | None) -> str:
+    host = (host or "").lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def consent_redirect(result: FetchResult) -> str | None:
+    """Why this fetch ended on a consent, privacy or login page instead of the article: redirects that
+    left the article's host for an address that names consent, privacy, cookies or a login. None otherwise."""
+    if not result.redirects:
+        return None
+    try:
+        start, end = urlsplit(result.url), urlsplit(result.final_url)
+    except ValueError:
+        return None
+    if _host_key(start.hostname) == _host_key(end.hostname):
+        return None
+    if _CONSENT_TARGET.search(f"{end.hostname or ''}{end.path}"):
+        return f"redirected to a consent or login page on another host ({end.hostname})"
+    return None
+
+
+def site_access(sites: dict[str, SiteAccess], host: str) -> SiteAccess | None:
+    """The access settings for `host`: an entry for the host itself or for a domain above it."""
+    host = host.lower().rstrip(".")
+    while host:
+        if host in sites:
+            return sites[host]
+        host = host.partition(".")[2]
+    return None
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -246,9 +283,15 @@ class PoliteClient:
             while True:
                 await check_target(current, s.allow_hosts)
                 host = urlsplit(current).hostname or ""
+                hop_headers = headers
+                access = site_access(s.sites, host) if s.sites else None
+                if access is not None:  # sent to this site only, never along a redirect elsewhere
+                    hop_headers = {**headers, **access.headers}
+                    if access.cookies:
+                        hop_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in access.cookies.items())
                 async with self._gate(host):
                     result, location = await asyncio.wait_for(
-                        self._request(url, current, headers, tuple(hops)), timeout=s.total_timeout_s
+                        self._request(url, current, hop_headers, tuple(hops)), timeout=s.total_timeout_s
                     )
                 if result.status is None or result.status not in {301, 302, 303, 307, 308}:
                     return result

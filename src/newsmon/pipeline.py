@@ -31,7 +31,7 @@ from newsmon.archive import Archive
 from newsmon.config import Config, Feed
 from newsmon.extract import Article, FeedHints, detect_language, extract_article, page_problem
 from newsmon.feeds import FeedEntry, FeedError, body_hash, parse_feed
-from newsmon.http import Conditional, FetchResult, PoliteClient, fetch_all
+from newsmon.http import Conditional, FetchResult, PoliteClient, consent_redirect, fetch_all
 from newsmon.store import (
     ArticleRow,
     EventRow,
@@ -44,6 +44,7 @@ from newsmon.store import (
     SourceRow,
     Store,
     TopicRow,
+    WallRow,
     content_hash,
 )
 from newsmon.urls import article_id
@@ -168,8 +169,16 @@ def _updated_since(sources: Sequence[EntrySource], fetched_at: datetime, now: da
     )
 
 
-def plan_fetches(polls: Sequence[FeedPoll], store: Store, retries: Sequence[FailureRow] = ()) -> Plan:
-    """Group feed entries by article id; split into new pages to fetch and known articles."""
+def plan_fetches(
+    polls: Sequence[FeedPoll], store: Store, retries: Sequence[FailureRow] = (), now: datetime | None = None
+) -> Plan:
+    """Group feed entries by article id; split into new pages to fetch and known articles.
+
+    `retries` are pages to fetch again even when no feed lists them now: failed fetches, consent
+    walls and empty or live pages whose next attempt has come. A page behind a consent wall whose
+    next attempt has not come is left alone, and so is a stored page that is not due for a refetch.
+    """
+    now = now or datetime.now(UTC)
     grouped: dict[str, list[EntrySource]] = defaultdict(list)
     outlet_of: dict[str, str] = {}
     for poll in polls:
@@ -177,6 +186,9 @@ def plan_fetches(polls: Sequence[FeedPoll], store: Store, retries: Sequence[Fail
             aid = article_id(entry.canonical_url)
             grouped[aid].append(EntrySource(poll.feed_id, entry))
             outlet_of.setdefault(aid, poll.outlet_id)
+    for aid in store.waiting_walls(list(grouped), now):
+        del grouped[aid]
+    due = {f.article_id for f in retries}
     for failure in retries:
         if failure.article_id not in grouped:
             entry = FeedEntry(failure.url, failure.url, failure.guid, failure.feed_title or "", "",
@@ -184,10 +196,9 @@ def plan_fetches(polls: Sequence[FeedPoll], store: Store, retries: Sequence[Fail
             grouped[failure.article_id].append(EntrySource(failure.feed_id, entry))
             outlet_of[failure.article_id] = failure.feed_id.split("/", 1)[0]
     known = store.known_articles(list(grouped))
-    now = datetime.now(UTC)
     plan = Plan(jobs=[], known_ids=set(known))
     for aid, sources in grouped.items():
-        if aid in known and not _updated_since(sources, known[aid], now):
+        if aid in known and aid not in due and not _updated_since(sources, known[aid], now):
             plan.known_sources.extend(sources)
         else:
             if aid in known:
@@ -211,6 +222,7 @@ class PageOutcome:
     fetched_at: datetime
     error: str | None
     analysis: Analysis | None = None
+    wall_url: str | None = None  # set when a consent or login wall answered: where the fetch ended
 
 
 @dataclass(frozen=True)
@@ -288,6 +300,10 @@ def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutc
     async def one(client: PoliteClient, slots: asyncio.Semaphore, job: FetchJob) -> PageOutcome:
         async with slots:
             result = await client.get(job.url)
+        redirected = consent_redirect(result)
+        if redirected:
+            return PageOutcome(job, None, None, result.status, result.fetched_at, f"consent wall: {redirected}",
+                               wall_url=result.final_url)  # fmt: skip
         if not result.ok or result.not_modified:
             return PageOutcome(job, None, None, result.status, result.fetched_at,
                                result.error or "unexpected 304 for a page")
@@ -303,6 +319,10 @@ def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutc
         sha, article, analysis, error = done
         if article is None:
             return PageOutcome(job, None, sha, result.status, item.fetched_at, error)
+        if article.status == "consent_wall":
+            return PageOutcome(job, None, sha, result.status, item.fetched_at,
+                               "consent wall: the page shows a consent or login wall instead of the article",
+                               wall_url=result.final_url)  # fmt: skip
         return PageOutcome(job, article, sha, result.status, item.fetched_at, None, analysis)
 
     async def run() -> list[PageOutcome]:
@@ -351,6 +371,14 @@ def batch_rows(outcomes: Sequence[PageOutcome], run_id: str) -> LoadBatch:
     batch = LoadBatch()
     for out in outcomes:
         job, art = out.job, out.article
+        if out.wall_url is not None:
+            first = job.sources[0]
+            batch.walls.append(
+                WallRow(job.article_id, job.url, out.wall_url, first.feed_id, first.entry.guid,
+                        first.entry.title or None, first.entry.published_at, out.fetched_at, out.http_status,
+                        out.error or "consent wall", run_id)
+            )  # fmt: skip
+            continue
         if art is None:
             first = job.sources[0]
             batch.failures.append(
@@ -497,7 +525,7 @@ class PageResult:
 
     @classmethod
     def of(cls, out: PageOutcome) -> PageResult:
-        status = out.article.status if out.article else None
+        status = "consent_wall" if out.wall_url else out.article.status if out.article else None
         return cls(out.job.article_id, out.job.outlet_id, out.job.url, status, out.error)
 
 
@@ -507,7 +535,8 @@ def summarise(
     by_outlet: dict[str, Counter[str]] = defaultdict(Counter)
     statuses: Counter[str] = Counter()
     for out in outcomes:
-        kind = "failed" if out.status is None else "updated" if out.article_id in plan.updated_ids else "new"
+        kind = ("failed" if out.status is None else "walled" if out.status == "consent_wall"
+                else "updated" if out.article_id in plan.updated_ids else "new")  # fmt: skip
         by_outlet[out.outlet_id][kind] += 1
         if out.status and kind == "new":
             statuses[out.status] += 1
@@ -523,8 +552,11 @@ def summarise(
         "feeds_failed": sum(p.outcome == "failed" for p in polls),
         "feeds_unchanged": sum(p.outcome in {"unchanged", "not_modified"} for p in polls),
         "entries": sum(len(p.entries) for p in polls),
-        "new_articles": sum(o.status is not None and o.article_id not in plan.updated_ids for o in outcomes),
-        "updated_articles": sum(o.status is not None and o.article_id in plan.updated_ids for o in outcomes),
+        "new_articles": sum(o.status not in {None, "consent_wall"} and o.article_id not in plan.updated_ids
+                            for o in outcomes),
+        "updated_articles": sum(o.status not in {None, "consent_wall"} and o.article_id in plan.updated_ids
+                                for o in outcomes),
+        "consent_walls": sum(o.status == "consent_wall" for o in outcomes),
         "skipped": len(plan.known_ids - plan.updated_ids),
         "failed": sum(o.status is None for o in outcomes),
         "statuses": dict(statuses),
@@ -535,11 +567,13 @@ def summarise(
 
 
 def run_ingest(
-    config: Config, store: Store, *, mode: str = "inprocess", steps: Steps | None = None, due_only: bool = False
-) -> dict[str, Any]:
+    config: Config, store: Store, *, mode: str = "inprocess", steps: Steps | None = None, due_only: bool = False,
+    now: datetime | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """One ingest run: poll, fetch new pages in batches, load each batch in one transaction.
 
-    With `due_only` (scheduled runs) only feeds whose next poll time has come are polled.
+    With `due_only` (scheduled runs) only feeds whose next poll time has come are polled. `now` is
+    the time the refetch backoff of walls and empty or live pages is measured against (default: now).
     """
     steps = steps or Steps()
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
@@ -561,7 +595,9 @@ def run_ingest(
         if due_only:
             config = replace(config, feeds=tuple(due_feeds(config, states)))
         polls = steps.poll(config, states)
-        plan = plan_fetches(polls, store, store.retryable_failures(MAX_FETCH_ATTEMPTS))
+        clock = now or datetime.now(UTC)
+        retries = [*store.retryable_failures(MAX_FETCH_ATTEMPTS), *store.due_walls(clock), *store.due_refetches(clock)]
+        plan = plan_fetches(polls, store, retries, clock)
         if len(plan.jobs) >= _INLINE_EXTRACT_BELOW:
             steps.prewarm(config)
         for batch_outcomes in steps.batches(config, plan.jobs):
@@ -592,6 +628,8 @@ def format_summary(summary: dict[str, Any], db_path: str) -> str:
     ]
     if summary["new_articles"] == 0 and not summary.get("updated_articles"):
         lines.append("nothing new: 0 rows added")
+    if summary.get("consent_walls"):
+        lines.append(f"behind a consent or login wall (retried later, not stored): {summary['consent_walls']}")
     if summary["statuses"]:
         lines.append("new by status: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["statuses"].items())))
     if summary["by_outlet"]:

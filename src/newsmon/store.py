@@ -101,6 +101,29 @@ class FailureRow:
 
 
 @dataclass(frozen=True)
+class WallRow:
+    """A page that answered with a consent or login wall: retried later, never stored as the article."""
+
+    article_id: str
+    url: str
+    final_url: str
+    feed_id: str
+    guid: str | None
+    feed_title: str | None
+    feed_published_at: datetime | None
+    seen_at: datetime
+    http_status: int | None
+    reason: str
+    run_id: str
+
+
+# Hours to wait before fetching again: a consent wall after its 1st, 2nd, 3rd+ sighting; an empty
+# or live page after its 1st, 2nd and 3rd fetch (then it is left as it is).
+REFETCH_BACKOFF_H = (1, 4, 24)
+REFETCH_STATUSES = ("empty", "live")
+
+
+@dataclass(frozen=True)
 class FeedStateRow:
     feed_id: str
     polled_at: datetime
@@ -189,6 +212,7 @@ class LoadBatch:
     articles: list[ArticleRow] = field(default_factory=list)
     sources: list[SourceRow] = field(default_factory=list)
     failures: list[FailureRow] = field(default_factory=list)
+    walls: list[WallRow] = field(default_factory=list)
     feed_states: list[FeedStateRow] = field(default_factory=list)
     polls: list[PollRow] = field(default_factory=list)
     # derived rows: for every id in `enriched_ids` the old rows are replaced by these
@@ -215,6 +239,7 @@ def batch_frames(batch: LoadBatch, *, operational: bool = True) -> dict[str, pd.
     }
     if operational:
         frames["b_failures"] = _frame(batch.failures, FailureRow, ("article_id",))
+        frames["b_walls"] = _frame(batch.walls, WallRow, ("article_id",))
         frames["b_states"] = _frame(batch.feed_states, FeedStateRow, ("feed_id",))
         frames["b_polls"] = _frame(batch.polls, PollRow, ("run_id", "feed_id"))
     return frames
@@ -455,6 +480,39 @@ class Store:
         ).fetchall()
         return [FailureRow(*r) for r in rows]
 
+    def due_walls(self, now: datetime) -> list[FailureRow]:
+        """Pages behind a consent or login wall whose next attempt has come, as rows to retry."""
+        rows = self.con.execute(
+            "SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, last_seen_at, http_status, "
+            "reason, last_run_id FROM consent_walls WHERE next_attempt_at <= ? ORDER BY article_id",
+            [now],
+        ).fetchall()
+        return [FailureRow(*r) for r in rows]
+
+    def waiting_walls(self, ids: Sequence[str], now: datetime) -> set[str]:
+        """Of `ids`, the pages behind a wall whose next attempt has not come yet."""
+        if not ids:
+            return set()
+        rows = self.con.execute(
+            "SELECT article_id FROM consent_walls WHERE list_contains(?, article_id) AND next_attempt_at > ?",
+            [list(dict.fromkeys(ids)), now],
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def due_refetches(self, now: datetime) -> list[FailureRow]:
+        """Stored empty or live pages whose next fetch has come, with their first feed's details."""
+        rows = self.con.execute(
+            "SELECT a.id, a.url, coalesce(s.feed_id, a.outlet_id || '/unknown'), s.guid, s.feed_title, "
+            "s.feed_published_at, a.fetched_at, a.http_status, r.status, a.last_run_id "
+            "FROM article_refetch r JOIN articles a ON a.id = r.article_id "
+            "LEFT JOIN (SELECT article_id, arg_min(feed_id, first_seen_at) AS feed_id, arg_min(guid, first_seen_at) "
+            "AS guid, arg_min(feed_title, first_seen_at) AS feed_title, min(feed_published_at) AS feed_published_at "
+            "FROM article_sources GROUP BY article_id) s ON s.article_id = a.id "
+            "WHERE r.next_fetch_at <= ? ORDER BY a.id",
+            [now],
+        ).fetchall()
+        return [FailureRow(*r) for r in rows]
+
     def count(self, table: str) -> int:
         if not re.fullmatch(r"[a-z_]+", table):
             raise ValueError(f"not a table name: {table!r}")
@@ -613,6 +671,42 @@ _LOAD_STATEMENTS: tuple[tuple[str, str], ...] = (
         """,
     ),
     ("b_articles", "DELETE FROM fetch_failures WHERE article_id IN (SELECT id FROM b_articles)"),
+    ("b_articles", "DELETE FROM consent_walls WHERE article_id IN (SELECT id FROM b_articles)"),
+    ("b_walls", "DELETE FROM fetch_failures WHERE article_id IN (SELECT article_id FROM b_walls)"),
+    (
+        "b_articles",
+        f"""
+        INSERT INTO article_refetch
+        SELECT id, status, 1, fetched_at + INTERVAL {REFETCH_BACKOFF_H[0]} HOUR FROM b_articles
+        WHERE list_contains({list(REFETCH_STATUSES)}, status)
+        ON CONFLICT (article_id) DO UPDATE SET
+            status = excluded.status, attempts = article_refetch.attempts + 1,
+            next_fetch_at = CASE article_refetch.attempts + 1
+                WHEN 2 THEN excluded.next_fetch_at + INTERVAL {REFETCH_BACKOFF_H[1] - REFETCH_BACKOFF_H[0]} HOUR
+                WHEN 3 THEN excluded.next_fetch_at + INTERVAL {REFETCH_BACKOFF_H[2] - REFETCH_BACKOFF_H[0]} HOUR
+                END
+        """,
+    ),
+    (
+        "b_articles",
+        f"DELETE FROM article_refetch WHERE article_id IN "
+        f"(SELECT id FROM b_articles WHERE NOT list_contains({list(REFETCH_STATUSES)}, status))",
+    ),
+    (
+        "b_walls",
+        f"""
+        INSERT INTO consent_walls
+        SELECT article_id, url, final_url, feed_id, guid, feed_title, feed_published_at, 1, seen_at, seen_at,
+               http_status, reason, seen_at + INTERVAL {REFETCH_BACKOFF_H[0]} HOUR, run_id
+        FROM b_walls
+        ON CONFLICT (article_id) DO UPDATE SET
+            final_url = excluded.final_url, attempts = consent_walls.attempts + 1,
+            last_seen_at = excluded.last_seen_at, http_status = excluded.http_status, reason = excluded.reason,
+            next_attempt_at = excluded.last_seen_at + CASE WHEN consent_walls.attempts + 1 = 2
+                THEN INTERVAL {REFETCH_BACKOFF_H[1]} HOUR ELSE INTERVAL {REFETCH_BACKOFF_H[2]} HOUR END,
+            last_run_id = excluded.last_run_id
+        """,
+    ),
     (
         "b_failures",
         """
