@@ -20,16 +20,16 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from newsmon.events_tense import Tense, clause_spans, clause_tense, forced_direction, subordinate_tense
 from newsmon.text import split_sentences
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 Precision = Literal["day", "week", "month", "quarter", "year"]
-Tense = Literal["past", "future", "present"]
 
 MONTHS = ("januari februari maart april mei juni juli augustus september oktober november december").split()
 WEEKDAYS = ("maandag dinsdag woensdag donderdag vrijdag zaterdag zondag").split()
@@ -37,62 +37,27 @@ _NUMBERS = {w: i for i, w in enumerate("nul een twee drie vier vijf zes zeven ac
 _NUMBERS["één"] = 1
 _MONTH = "|".join(MONTHS)
 _DAY = "|".join(WEEKDAYS)
-_PARTS = "ochtend|morgen|middag|avond|nacht"
+# Day parts glued to a weekday; namiddag and voormiddag are the Flemish afternoon and morning.
+_PARTS = "namiddag|voormiddag|ochtend|morgen|middag|avond|nacht"
 _COUNT = r"\d{1,3}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True))
 _YEAR = r"(?:19[4-9]\d|20[0-4]\d)"
-
-_PAST_VERBS = (
-    "was waren werd werden had hadden zei zeiden sprak spraken kwam kwamen ging gingen stond stonden vond vonden "
-    "hield hielden liet lieten bracht brachten gaf gaven nam namen zag zagen trof troffen besloot besloten bezocht "
-    "bezochten ontving ontvingen schreef schreven vertrok vertrokken begon begonnen won wonnen verloor verloren sloot "
-    "sloten bleef bleven viel vielen vloog vlogen stierf stierven schoot schoten sloeg sloegen brak braken kocht "
-    "kochten verkocht verkochten deed deden kreeg kregen ving vingen trad traden steeg stegen overleed overleden "
-    "meldde meldden verklaarde verklaarden bevestigde bevestigden ontkende ontkenden noemde noemden kondigde "
-    "kondigden tekende tekenden ontmoette ontmoetten reisde reisden landde landden arriveerde arriveerden "
-    "lanceerde lanceerden vuurde vuurden stemde stemden maakte maakten waarschuwde waarschuwden dreigde dreigden "
-    "eiste eisten beloofde beloofden voerde voerden leidde leidden speelde speelden opende openden zette zetten "
-    "legde legden volgde volgden toonde toonden presenteerde presenteerden publiceerde publiceerden stelde "
-    "stelden keurde keurden veroordeelde veroordeelden reageerde reageerden vertelde vertelden benadrukte "
-    "benadrukten herhaalde herhaalden erkende erkenden beschuldigde beschuldigden sneuvelde sneuvelden raakte "
-    "raakten doodde doodden arresteerde arresteerden leverde leverden stuurde stuurden betaalde betaalden "
-    "gebeurde ontstond eindigde eindigden duurde kostte kostten daalde daalden groeide groeiden zakte zakten "
-    "bereikte bereikten passeerde passeerden ondertekende ondertekenden kwalificeerde onderhandelde "
-    "onderhandelden riep riepen vroeg vroegen antwoordde antwoordden bood boden hoorde hoorden keerde keerden "
-    "trok trokken stelde stelden wees wezen hielp hielpen dacht dachten wist wisten kon konden wilde wilden "
-    "moest moesten mocht mochten lag lagen zat zaten liep liepen sprong wierp wierpen koos kozen dwong dwongen "
-    "verscheen verschenen verdween verdwenen ontsnapte vluchtte vluchtten vormde vormden werkte werkten woonde "
-    "woonden hoopte hoopten wachtte wachtten keek keken bleek bleken leek leken gold golden verliet verlieten "
-    "reed reden groette groetten schudde schudden overhandigde overhandigden prees prezen bedankte bedankten "
-    "omhelsde omhelsden dronk dronken at aten belde belden telde telden mislukte mislukten lukte lukten slaagde "
-    "slaagden faalde faalden probeerde probeerden noteerde noteerden zweeg "
-    "zwegen beweerde beweerden bezorgde waarschuwde ontstonden oefende oefenden marcheerde marcheerden "
-    "paradeerde paradeerden inspecteerde inspecteerden plande planden regelde regelden"
-).split()
-_PAST = re.compile(
-    r"\b(?:" + "|".join(_PAST_VERBS) + r")\b"
-    # word lengths are bounded: on one very long "word" unbounded \S+ / \w* made this quadratic
-    r"|\b(?:heeft|hebben|had|hadden|is|was|waren|werd|werden)\b(?:\s+\S{1,40}){0,8}?\s+"
-    r"(?:\w{0,30}ge\w{1,30}[dt]|gesproken|gezien|gekomen|gegaan|genomen|gegeven|gebleven|geweest|gevonden|geschoten|getroffen|"
-    r"gekozen|gesloten|geschreven|begonnen|ontvangen|vertrokken|overleden|gestorven|gevallen|gehouden|aangekomen|"
-    r"ondertekend|bezocht|verklaard|bevestigd)\b",
-    re.IGNORECASE,
-)
-_FUTURE = re.compile(
-    r"\b(zal|zullen|zult|gaat|gaan|wordt verwacht|worden verwacht|staat gepland|staan gepland|volgt|"
-    r"is gepland|zijn gepland|moet|moeten|wil|willen|hoopt|hopen|plant|plannen|verwacht|zou|zouden)\b",
-    re.IGNORECASE,
-)
+_UNIT = r"dag|dagen|week|weken|maand|maanden|jaar"
+# A number right after a year-like figure that counts things is no year: "tot 2000 euro", "in 1500 gevallen".
+_COUNTED = (r"euro|dollar|roebel|won|pond|man|mensen|soldaten|militairen|doden|slachtoffers|gevallen|km|kilometer|"
+            r"meter|ton|kilo|stuks|exemplaren|inwoners|procent|raketten|granaten|vaten|banen|woningen|keer")
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("earlier_this_year", re.compile(r"\beerder dit jaar\b", re.I)),
+    ("earlier_this", re.compile(r"\beerder\s+(deze|dit)\s+(week|maand|jaar)\b", re.I)),
+    ("anaphoric", re.compile(
+        rf"\b({_COUNT})\s+({_UNIT})\s+(eerder|later|daarvoor|daarna|ervoor|erna|nadien)\b", re.I)),
     ("relative_event", re.compile(
-        rf"\b(?:({_COUNT})\s+(?:dag|dagen|week|weken|maand|maanden|jaar|uur)|een\s+dag|daags)\s+"
+        rf"\b(?:({_COUNT})\s+(?:{_UNIT}|uur)|een\s+dag|daags)\s+"
         r"(?:voor|na|voordat|nadat)\s+(?:de|het|die|dat)\s+\w+", re.I)),
     ("vague", re.compile(
         r"\b(?:binnenkort|onlangs|recentelijk|destijds|ooit|eerder|later|de afgelopen (?:jaren|maanden|weken)|"
         r"de komende (?:jaren|maanden|weken)|sinds (?:de|het) \w+)\b", re.I)),
-    ("count_ago", re.compile(rf"\b({_COUNT})\s+(dag|dagen|week|weken|maand|maanden|jaar)\s+geleden\b", re.I)),
-    ("count_ahead", re.compile(rf"\bover\s+({_COUNT})\s+(dag|dagen|week|weken|maand|maanden|jaar)\b", re.I)),
+    ("count_ago", re.compile(rf"\b({_COUNT})\s+({_UNIT})\s+geleden\b", re.I)),
+    ("count_ahead", re.compile(rf"\bover\s+({_COUNT})\s+({_UNIT})\b", re.I)),
     ("numeric_date", re.compile(rf"(?<![\w/.-])(\d{{1,2}})([-/.])(\d{{1,2}})\2({_YEAR})(?![\w/-]|\.\d)")),
     ("day_range", re.compile(
         rf"\b(?:tussen\s+(\d{{1,2}})\s+en|(\d{{1,2}})\s*(?:-|\u2013|\u2014|t/m|tot en met|tot))\s*(\d{{1,2}})\s+"
@@ -102,29 +67,30 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(begin|half|midden|eind|einde|medio)\s+(?:({_MONTH})(?:\s+({_YEAR}))?|(deze|vorige|volgende) maand)\b",
         re.I)),
     ("part_year", re.compile(
-        rf"\b(begin|midden|medio|eind|einde)\s+(?:({_YEAR})|(dit|vorig|volgend|afgelopen|komend) jaar)\b", re.I)),
-    ("month_year", re.compile(rf"\b({_MONTH})\s+({_YEAR})\b", re.I)),
+        rf"\b(begin|midden|medio|eind|einde)\s+(?:van\s+)?(?:({_YEAR})|(dit|vorig|volgend|afgelopen|komend|het|dat)"
+        r"\s+jaar)\b", re.I)),
+    ("month_year", re.compile(
+        rf"\b({_MONTH})\s+(?:van\s+)?(?:({_YEAR})|(dit|vorig|volgend|afgelopen|komend)\s+jaar)\b", re.I)),
     ("season", re.compile(
-        r"\b(?:(het|de|deze|dit|afgelopen|vorige|vorig|volgende|volgend|komende|komend)\s+)?"
-        rf"(voorjaar|lente|zomer|najaar|herfst|winter)(?:\s+van\s+({_YEAR}))?\b", re.I)),
+        r"\b(?:(het|de|deze|dit|afgelopen|vorige|vorig|voorbije|volgende|volgend|komende|komend)\s+)?"
+        rf"(voorjaar|lente|zomer|najaar|herfst|winter)(?:\s+van\s+({_YEAR}))?\b(?!-\w)", re.I)),
     ("quarter", re.compile(
         r"\b(?:het\s+)?(eerste|tweede|derde|vierde|vorig|dit|volgend)\s+kwartaal"
         rf"(?:\s+van\s+({_YEAR}|dit jaar|vorig jaar))?\b", re.I)),
     ("week_number", re.compile(r"\bweek\s+(\d{1,2})\b", re.I)),
+    ("week_weekday", re.compile(
+        rf"\b(vorige|afgelopen|volgende|komende|deze)\s+week\s+({_DAY})(?:{_PARTS})?\b(?!-\w)", re.I)),
     ("relative_unit", re.compile(
-        r"\b(vorige|afgelopen|deze|volgende|komende|vorig|dit|volgend|komend)\s+(week|maand|jaar)\b", re.I)),
-    ("weekday", re.compile(rf"\b({_DAY})({_PARTS})?\b", re.I)),
+        r"\b(vorige|afgelopen|voorbije|deze|volgende|komende|vorig|dit|volgend|komend)\s+(week|maand|jaar)\b", re.I)),
+    ("weekday", re.compile(
+        rf"\b(?:(afgelopen|vorige|voorbije|komende|volgende|aanstaande)\s+)?({_DAY})(?:{_PARTS})?\b(?!-\w)", re.I)),
     ("deictic", re.compile(
-        r"\b(vandaag|vanochtend|vanmorgen|vanmiddag|vanavond|vannacht|eergisteren|gisteren|gisteravond|"
-        r"gisterochtend|gistermiddag|gisternacht|overmorgen|morgenochtend|morgenmiddag|morgenavond|morgen)\b", re.I)),
-    ("month", re.compile(rf"\b({_MONTH})\b", re.I)),
-    ("year", re.compile(rf"(?<![\w-])({_YEAR})(?![\w-]|,\d|\.\d)")),
+        r"\b(vandaag|(?:van|deze\s+)(?:ochtend|morgen|middag|namiddag|voormiddag|avond|nacht)|"
+        r"(?:eer)?gister(?:en)?(?:ochtend|morgen|middag|namiddag|voormiddag|avond|nacht)?|overmorgen|"
+        r"morgen(?:ochtend|vroeg|middag|namiddag|voormiddag|avond)?)\b(?!-\w)", re.I)),
+    ("month", re.compile(rf"\b({_MONTH})\b(?!-\w)", re.I)),
+    ("year", re.compile(rf"(?<![\w-])({_YEAR})(?![\w-]|,\d|\.\d)(?!\s+(?:{_COUNTED})\b)")),
 ]
-# Clauses: split at ; and : and before a comma + conjunction, so each verb governs its own dates.
-_CLAUSE = re.compile(
-    r"(?:[^;:,]|,(?!\s+(?:en|maar|terwijl|want|omdat|toen|nadat|voordat|waarna|zodat|die|dat|wat|waar|welke|"
-    r"waarop|waarin|waarmee|hoewel|als|zoals)\b))+"
-)
 _SEASON_START = {"voorjaar": 3, "lente": 3, "zomer": 6, "najaar": 9, "herfst": 9, "winter": 12}
 _YEAR_CONTEXT = re.compile(r"\b(in|sinds|tot|vanaf|na|voor|tussen|en|van|uit|medio|rond|jaar|het|t/m|tot en met)\s*$",
                            re.I)
@@ -142,12 +108,8 @@ class TemporalExpression:
 
 
 def sentence_tense(sentence: str) -> Tense:
-    """A coarse tense for the sentence: explicit future first, then past forms, else present."""
-    if _FUTURE.search(sentence):
-        return "future"
-    if _PAST.search(sentence):
-        return "past"
-    return "present"
+    """A coarse tense for a whole sentence (one clause); find_expressions uses each expression's clause."""
+    return clause_tense(sentence)
 
 
 def _month_end(year: int, month: int) -> date:
@@ -174,9 +136,10 @@ def _count(word: str) -> int:
 
 
 def _pick_year_for_month(month: int, pub: date, tense: Tense) -> int:
-    if tense == "past":
-        return pub.year if month <= pub.month else pub.year - 1
-    return pub.year if month >= pub.month else pub.year + 1
+    """A month without a year is the latest one on or before publication, unless the clause looks ahead."""
+    if tense == "future":
+        return pub.year if month >= pub.month else pub.year + 1
+    return pub.year if month <= pub.month else pub.year - 1
 
 
 def _season(name: str, year: int) -> tuple[date, date]:
@@ -202,7 +165,11 @@ def _season_year(name: str, modifier: str | None, pub: date, tense: Tense) -> in
         return last_start.year + 1
     if ongoing:
         return last_start.year
-    return last_start.year if tense == "past" else last_start.year + 1
+    if mod in {"deze", "dit"}:  # the nearer one: "deze zomer" in November is the one just past
+        gap_back = (pub - _add_season_end(last_start)).days
+        gap_ahead = (date(last_start.year + 1, start_month, 1) - pub).days
+        return last_start.year if gap_back <= gap_ahead else last_start.year + 1
+    return last_start.year + 1 if tense == "future" else last_start.year
 
 
 _Range = tuple[date, date, Precision]
@@ -239,8 +206,13 @@ def _resolve_day_range(g: list[str], pub: date, tense: Tense) -> _Range | None:
     return (first, last[0], "day") if first < last[0] else None
 
 
+_YEAR_STEP = {"dit": 0, "het": 0, "dat": 0, "vorig": -1, "afgelopen": -1, "volgend": 1, "komend": 1}
+
+
 def _resolve_month_year(g: list[str], pub: date, tense: Tense) -> _Range | None:
-    return (*_month_range(int(g[1]), MONTHS.index(g[0]) + 1), "month")
+    """juni 2018, juni vorig jaar, januari van dit jaar."""
+    year = int(g[1]) if g[1] else pub.year + _YEAR_STEP[g[2]]
+    return (*_month_range(year, MONTHS.index(g[0]) + 1), "month")
 
 
 def _resolve_part_month(g: list[str], pub: date, tense: Tense) -> _Range | None:
@@ -256,10 +228,14 @@ def _resolve_part_month(g: list[str], pub: date, tense: Tense) -> _Range | None:
 
 
 def _resolve_part_year(g: list[str], pub: date, tense: Tense) -> _Range | None:
-    year = int(g[1]) if g[1] else pub.year + {"dit": 0, "vorig": -1, "afgelopen": -1, "volgend": 1,
-                                               "komend": 1}[g[2]]  # fmt: skip
-    months = {"begin": (1, 4), "midden": (5, 8), "medio": (5, 8)}.get(g[0], (9, 12))
-    return date(year, months[0], 1), _month_end(year, months[1]), "year"
+    """begin/eind of a year is its first/last month ("eind 2023" is December 2023, as the news means it);
+    midden/medio is May to August (precision year)."""
+    year = int(g[1]) if g[1] else pub.year + _YEAR_STEP[g[2]]
+    if g[0] == "begin":
+        return (*_month_range(year, 1), "month")
+    if g[0] in {"eind", "einde"}:
+        return (*_month_range(year, 12), "month")
+    return date(year, 5, 1), _month_end(year, 8), "year"
 
 
 def _resolve_season(g: list[str], pub: date, tense: Tense) -> _Range | None:
@@ -286,14 +262,19 @@ def _resolve_week_number(g: list[str], pub: date, tense: Tense) -> _Range | None
     return monday, monday + timedelta(days=6), "week"
 
 
-def _resolve_earlier_this_year(g: list[str], pub: date, tense: Tense) -> _Range | None:
-    # on 1 January this range is empty (end before start), and _resolve drops it
+def _resolve_earlier_this(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    """eerder deze week/maand, eerder dit jaar: from the start of that period to the day before publication
+    (on its first day the range is empty, and _resolve drops it)."""
+    if g[1] == "week":
+        return _week_of(pub)[0], pub - timedelta(days=1), "week"
+    if g[1] == "maand":
+        return pub.replace(day=1), pub - timedelta(days=1), "month"
     return date(pub.year, 1, 1), pub - timedelta(days=1), "year"
 
 
 def _resolve_relative_unit(g: list[str], pub: date, tense: Tense) -> _Range | None:
-    step = {"vorige": -1, "afgelopen": -1, "vorig": -1, "deze": 0, "dit": 0, "volgende": 1, "komende": 1,
-            "volgend": 1, "komend": 1}[g[0]]  # fmt: skip
+    step = {"vorige": -1, "afgelopen": -1, "vorig": -1, "voorbije": -1, "deze": 0, "dit": 0, "volgende": 1,
+            "komende": 1, "volgend": 1, "komend": 1}[g[0]]  # fmt: skip
     if g[1] == "week":
         return (*_week_of(pub + timedelta(weeks=step)), "week")
     if g[1] == "maand":
@@ -302,20 +283,40 @@ def _resolve_relative_unit(g: list[str], pub: date, tense: Tense) -> _Range | No
     return date(pub.year + step, 1, 1), date(pub.year + step, 12, 31), "year"
 
 
+_BACK = frozenset({"afgelopen", "vorige", "voorbije"})
+
+
 def _resolve_weekday(g: list[str], pub: date, tense: Tense) -> _Range | None:
-    target = WEEKDAYS.index(g[0])
-    back = (pub.weekday() - target) % 7
-    ahead = (target - pub.weekday()) % 7
-    delta = -back if tense == "past" else ahead  # present tense with a weekday: scheduled, so ahead
-    day = pub + timedelta(days=delta)
+    """The weekday on or before publication when the clause is past, else on or after (news announces in
+    the present: "Kim komt donderdag aan"). "afgelopen donderdag" written on a Thursday is a week back,
+    "volgende donderdag" a week ahead."""
+    target = WEEKDAYS.index(g[1])
+    back = (pub.weekday() - target) % 7 or (7 if g[0] in _BACK else 0)
+    ahead = (target - pub.weekday()) % 7 or (7 if g[0] and g[0] not in _BACK else 0)
+    day = pub + timedelta(days=-back if tense == "past" else ahead)
+    return day, day, "day"
+
+
+def _resolve_week_weekday(g: list[str], pub: date, tense: Tense) -> _Range | None:
+    """volgende week dinsdag: that weekday in the ISO week before, of or after publication."""
+    step = {"vorige": -1, "afgelopen": -1, "deze": 0, "volgende": 1, "komende": 1}[g[0]]
+    day = _week_of(pub + timedelta(weeks=step))[0] + timedelta(days=WEEKDAYS.index(g[1]))
     return day, day, "day"
 
 
 def _resolve_deictic(g: list[str], pub: date, tense: Tense) -> _Range | None:
-    offsets = {"eergisteren": -2, "gisteren": -1, "gisteravond": -1, "gisterochtend": -1, "gistermiddag": -1,
-               "gisternacht": -1, "morgen": 1, "morgenochtend": 1, "morgenmiddag": 1, "morgenavond": 1,
-               "overmorgen": 2}  # fmt: skip
-    day = pub + timedelta(days=offsets.get(g[0], 0))
+    word = g[0]
+    if word.startswith("eergister"):
+        offset = -2
+    elif word.startswith("gister"):
+        offset = -1
+    elif word == "overmorgen":
+        offset = 2
+    elif word.startswith("morgen"):
+        offset = 1
+    else:
+        offset = 0  # vandaag, vanochtend, vanavond, vannacht ...
+    day = pub + timedelta(days=offset)
     return day, day, "day"
 
 
@@ -343,7 +344,7 @@ def _resolve_count_ahead(g: list[str], pub: date, tense: Tense) -> _Range:
 
 def _resolve_month(g: list[str], pub: date, tense: Tense) -> _Range | None:
     month = MONTHS.index(g[0]) + 1
-    year = _pick_year_for_month(month, pub, tense if tense != "present" else "future")
+    year = _pick_year_for_month(month, pub, tense)
     return (*_month_range(year, month), "month")
 
 
@@ -361,7 +362,8 @@ _RESOLVERS: dict[str, Callable[[list[str], date, Tense], _Range | None]] = {
     "season": _resolve_season,
     "quarter": _resolve_quarter,
     "week_number": _resolve_week_number,
-    "earlier_this_year": _resolve_earlier_this_year,
+    "earlier_this": _resolve_earlier_this,
+    "week_weekday": _resolve_week_weekday,
     "relative_unit": _resolve_relative_unit,
     "weekday": _resolve_weekday,
     "deictic": _resolve_deictic,
@@ -392,7 +394,8 @@ def _resolve(kind: str, m: re.Match[str], pub: date, tense: Tense) -> _Range | N
 # most sentences hold no month, weekday or season, and Python's regex engine is the bottleneck.
 _UNITS = ("dag", "week", "weken", "maand", "jaar", "uur")
 _TRIGGERS: dict[str, tuple[str, ...]] = {
-    "earlier_this_year": ("eerder dit jaar",),
+    "earlier_this": ("eerder d",),
+    "anaphoric": ("eerder", "later", "daarvoor", "daarna", "ervoor", "erna", "nadien"),
     "relative_event": _UNITS,
     "vague": ("binnenkort", "onlangs", "recentelijk", "destijds", "ooit", "eerder", "later", "afgelopen", "komende",
               "sinds"),
@@ -406,17 +409,79 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "season": ("voorjaar", "lente", "zomer", "najaar", "herfst", "winter"),
     "quarter": ("kwartaal",),
     "week_number": ("week ",),
+    "week_weekday": ("week ",),
     "relative_unit": ("week", "maand", "jaar"),
     "weekday": tuple(WEEKDAYS),
-    "deictic": ("vandaag", "vanochtend", "vanmorgen", "vanmiddag", "vanavond", "vannacht", "gister", "morgen"),
+    "deictic": ("vandaag", "van", "deze", "gister", "morgen"),
     "month": tuple(MONTHS),
 }  # fmt: skip
 _FOUR_DIGITS = re.compile(r"\d{4}")
+# Kinds whose words are also names when capitalised inside a sentence: "De Morgen", "de Arabische Lente",
+# "keizer Augustus", "April Ryan". Dutch writes weekdays, months and seasons in lower case.
+_NAME_PRONE = frozenset({"weekday", "deictic", "month", "season"})
+# A capital is a sentence's own after its start, a colon, a bracket or a dash, also with a quote mark in
+# between ("Hij zei: 'Maandag ...'"); after a quote mark alone it is a title: het boek 'Vrijdag de dertiende'.
+_SENTENCE_OPENING = re.compile(r"(?:^|[:;,(\[\u2013\u2014-])\s*[\"'\u2018\u201c\u201e\u00ab]?\s*$")
+# Recurring days and months are no dated event: "elke maandag", "iedere zomer", "op zondagen".
+_RECURRING = re.compile(r"\b(?:elke|iedere|ieder|alle)\s+$", re.I)
+# "in de morgen", "de volgende morgen": the morning, not tomorrow.
+_MORNING = re.compile(r"\b(?:de|die|deze|elke|iedere|volgende|goede|een|zondag|zaterdag)\s+$", re.I)
+# "de herfst van zijn leven": a season of something that is not a year.
+_FIGURATIVE_SEASON = re.compile(r"^\s+van\s+(?:zijn|haar|hun|het|de|ons|onze|mijn|een)\b", re.I)
+_ANAPHORIC_REACH = 3  # sentences back in which "een dag eerder" finds the date it counts from
 
 
-def find_expressions(text: str, published: date) -> list[TemporalExpression]:
-    """All temporal expressions in `text`, resolved against `published` where possible."""
+def _is_name(kind: str, m: re.Match[str], sentence: str) -> bool:
+    word = m.group()
+    if kind in _NAME_PRONE and word[:1].isupper() and not word.isupper():
+        before = sentence[: m.start()]
+        if not _SENTENCE_OPENING.search(before):
+            return True
+    if kind == "deictic" and m.group(1).lower() == "morgen" and _MORNING.search(sentence[: m.start()]):
+        return True
+    return kind == "season" and _FIGURATIVE_SEASON.match(sentence[m.end() :]) is not None
+
+
+def _inside(names: tuple[re.Pattern[str], ...], sentence: str, start: int, end: int) -> bool:
+    return any(n.start() < end and start < n.end() for p in names for n in p.finditer(sentence))
+
+
+def _shift(base: TemporalExpression, g: list[str]) -> _Range | None:
+    """"een maand later" counted from the date of an earlier expression."""
+    if base.date_start is None or base.date_end is None or base.precision is None:
+        return None
+    n = _count(g[0]) * (-1 if g[2] in {"eerder", "daarvoor", "ervoor"} else 1)
+    unit = g[1]
+    if unit.startswith("dag"):
+        if base.precision != "day":
+            return None
+        day = base.date_start + timedelta(days=n)
+        return day, day, "day"
+    if unit.startswith("we"):
+        if base.precision not in {"day", "week"}:
+            return None
+        return (*_week_of(base.date_start + timedelta(weeks=n)), "week")
+    if unit.startswith("maand"):
+        if base.precision not in {"day", "week", "month"}:
+            return None
+        anchor = _add_months(base.date_start.replace(day=1), n)
+        return (*_month_range(anchor.year, anchor.month), "month")
+    year = base.date_start.year + n
+    return date(year, 1, 1), date(year, 12, 31), "year"
+
+
+def find_expressions(text: str, published: date, *, names: Iterable[str] = ()) -> list[TemporalExpression]:
+    """All temporal expressions in `text`, resolved against `published` where possible.
+
+    Each expression is dated by the tense of the clause that holds it (events_tense), unless the words at
+    it decide ("afgelopen", "volgende", "sinds"). `names` are proper names (outlets, places, titles) inside
+    which nothing is temporal, e.g. a gazetteer's names; a weekday, month or season capitalised inside a
+    sentence is taken for a name anyway. "een dag eerder" / "een maand later" count from the nearest
+    dated expression before it, within a few sentences.
+    """
+    name_patterns = tuple(re.compile(rf"(?<!\w){re.escape(n)}(?!\w)") for n in names if n.strip())
     found: list[TemporalExpression] = []
+    anaphoric: list[tuple[int, list[str]]] = []
     for sentence in split_sentences(text):
         low = sentence.text.lower()
         has_year = _FOUR_DIGITS.search(low) is not None
@@ -424,7 +489,7 @@ def find_expressions(text: str, published: date) -> list[TemporalExpression]:
                  if (has_year if k in {"year", "numeric_date"} else any(t in low for t in _TRIGGERS[k]))]  # fmt: skip
         if not kinds:
             continue
-        clauses = [(c.start(), c.end()) for c in _CLAUSE.finditer(sentence.text)]
+        clauses = clause_spans(sentence.text)
         tenses: dict[tuple[int, int], Tense] = {}  # worked out only for clauses that hold an expression
         taken: list[tuple[int, int]] = []
         for kind, pattern in kinds:
@@ -433,16 +498,41 @@ def find_expressions(text: str, published: date) -> list[TemporalExpression]:
                     continue
                 if kind == "year" and not _YEAR_CONTEXT.search(sentence.text[: m.start()]):
                     continue
-                clause = next(((a, b) for a, b in clauses if a <= m.start() < b), (0, len(sentence.text)))
+                if _is_name(kind, m, sentence.text) or _RECURRING.search(sentence.text[: m.start()]):
+                    continue
+                if name_patterns and _inside(name_patterns, sentence.text, m.start(), m.end()):
+                    continue
+                i = next((i for i, (a, b) in enumerate(clauses) if a <= m.start() < b), 0)
+                clause = clauses[i] if clauses else (0, len(sentence.text))
                 if clause not in tenses:
-                    tenses[clause] = sentence_tense(sentence.text[clause[0] : clause[1]])
-                unresolvable = kind in {"relative_event", "vague"}
-                resolved = None if unresolvable else _resolve(kind, m, published, tenses[clause])
+                    own = clause_tense(sentence.text[clause[0] : clause[1]])
+                    governing = clause_tense(sentence.text[clauses[i - 1][0] : clauses[i - 1][1]]) if i else None
+                    tenses[clause] = subordinate_tense(sentence.text[clause[0] : clause[1]], own, governing)
+                tense = forced_direction(sentence.text, m.start(), m.end()) or tenses[clause]
+                unresolvable = kind in {"relative_event", "vague", "anaphoric"}
+                resolved = None if unresolvable else _resolve(kind, m, published, tense)
                 if resolved is None and not unresolvable:
                     continue
                 taken.append((m.start(), m.end()))
                 start, end = sentence.start + m.start(), sentence.start + m.end()
+                if kind == "anaphoric":
+                    anaphoric.append((start, [x.translate(_LOOKALIKES).lower() for x in m.groups()]))
                 found.append(TemporalExpression(text[start:end], start, end, sentence.index,
                                                 *(resolved or (None, None, None))))  # fmt: skip
     found.sort(key=lambda e: e.start)
-    return found
+    return _resolve_anaphoric(found, dict(anaphoric)) if anaphoric else found
+
+
+def _resolve_anaphoric(found: list[TemporalExpression], groups: dict[int, list[str]]) -> list[TemporalExpression]:
+    out: list[TemporalExpression] = []
+    for e in found:
+        shifted = None
+        if e.start in groups:
+            base = next((b for b in reversed(out) if b.date_start is not None
+                         and e.sentence - b.sentence <= _ANAPHORIC_REACH), None)  # fmt: skip
+            shifted = _shift(base, groups[e.start]) if base is not None else None
+        if shifted is not None and shifted[0] <= shifted[1]:
+            out.append(TemporalExpression(e.text, e.start, e.end, e.sentence, *shifted))
+        else:
+            out.append(e)
+    return out

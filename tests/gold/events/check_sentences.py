@@ -69,10 +69,11 @@ def main() -> int:
                 elif abs((s - pub).days) > 6:
                     errors.append(f"{iid}: {text!r} more than 6 days from publication")
             # shape checks per precision
-            if p == "day" and s != e:
-                errors.append(f"{iid}: {text!r} day precision but start != end")
-            if p == "week" and s != e and (s.weekday() != 0 or (e - s).days != 6):
-                errors.append(f"{iid}: {text!r} week range is not Monday-Sunday")
+            if p == "day" and s != e and not re.search(r"\d\s*(?:-|\u2013|t/m|tot)|tussen", text):
+                errors.append(f"{iid}: {text!r} day precision but start != end, and no day range")
+            # a week is Monday-Sunday, or its start up to a day in it ("eerder deze week")
+            if p == "week" and s != e and (s.weekday() != 0 or (e - s).days > 6):
+                errors.append(f"{iid}: {text!r} week range does not start on a Monday within one week")
             if p == "month" and s != e and (s.year, s.month) != (e.year, e.month):
                 errors.append(f"{iid}: {text!r} month range crosses months")
             if p == "month" and s != e:

@@ -1,0 +1,148 @@
+"""Clauses and their tense, for dating the expressions they hold.
+
+A sentence's dates belong to the clause that holds them: in "Poetin zei dinsdag dat hij Kim wil
+ontmoeten" the speech act (main clause, simple past) is last Tuesday; the wish in the subordinate
+clause does not move it forward. So a sentence is cut into clauses at ; and :, before a comma that
+is followed by a conjunction or relative pronoun, and before subordinating conjunctions ("dat",
+"omdat", "nadat", "toen", ...) even without a comma, and each clause gets its own tense:
+
+- reportative perfect ("zou/zouden ... zijn/hebben + participle") is past: "Op 2 januari zouden er
+  raketten zijn afgevuurd";
+- future: "zal/zullen", "gaat/gaan" with an infinitive at the end of the clause, "wordt verwacht",
+  "staat gepland", "is gepland", present "verwacht", "wil", "hoopt", "moet", "zou" + infinitive;
+- past: simple past (a list of strong and common weak forms, weak forms by their ending, separable
+  prefixes glued on as in "toegaf"), perfect and pluperfect (auxiliary + participle);
+- otherwise present.
+
+Words right at the expression can overrule the clause: "afgelopen", "vorige", "jongstleden", "j.l."
+and "sinds" make it past, "volgende", "komende", "aanstaande", "a.s." make it future.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+from typing import Literal
+
+Tense = Literal["past", "future", "present"]
+
+_STRONG_PAST = (
+    "was waren werd werden had hadden zei zeiden sprak spraken kwam kwamen ging gingen stond stonden vond vonden "
+    "hield hielden liet lieten bracht brachten gaf gaven nam namen zag zagen trof troffen besloot besloten bezocht "
+    "bezochten ontving ontvingen schreef schreven vertrok vertrokken begon begonnen won wonnen verloor verloren "
+    "sloot sloten bleef bleven viel vielen vloog vlogen stierf stierven schoot schoten sloeg sloegen brak braken "
+    "kocht kochten verkocht verkochten deed deden kreeg kregen ving vingen trad traden steeg stegen overleed "
+    "overleden riep riepen vroeg vroegen bood boden trok trokken wees wezen hielp hielpen dacht dachten wist "
+    "wisten kon konden wilde wilden moest moesten mocht mochten lag lagen zat zaten liep liepen sprong sprongen "
+    "wierp wierpen koos kozen dwong dwongen verscheen verschenen verdween verdwenen keek keken bleek bleken leek "
+    "leken gold golden verliet verlieten reed reden prees prezen dronk dronken at aten zweeg zwegen vocht vochten "
+    "zocht zochten greep grepen sneed sneden stal stalen verbood verboden bewees bewezen verwierp verwierpen "
+    "ontstond ontstonden onderging ondergingen ontkwam ontkwamen verrees verscheen hing hingen schiep schiepen "
+    "droeg droegen sloot sloten onderschreef onderschreven vergat vergaten weigerde weigerden legde legden zegde "
+    "zegden vloog vlogen bezat bezaten bevond bevonden verkoos verkozen gebeurde gebeurden geloofde geloofden "
+    "gebruikte gebruikten"
+).split()
+_SEPARABLE = "toe|aan|af|op|uit|door|mee|terug|voor|in|bij|weg|vast|om|over|na|tegen|binnen|vrij|bekend|plaats"
+# Weak past forms by their ending ('t kofschip): -de(n) after a voiced stem, -te(n) after a voiceless one.
+# The word lists keep out frequent nouns, adjectives and ordinals with the same endings.
+_WEAK_PAST = re.compile(
+    r"\b(?!ge)[a-z]{2,}(?:[kpf]te|[kpf]ten|tte|tten|dde|dden|[flmrsvwz]de|[flmrsvwz]den|oonde|oonden|uwde|uwden|eide|aide)\b"
+)
+_NOT_PAST = frozenset(
+    "helfte diepte ziekte sterkte dikte hitte waarde aarde orde horde derde vierde harde garde wilde milde beelde "
+    "velde hulde schulde olde zijde weide breedte vlakte beurde verde velden helden beelden schilden worden woorden "
+    "orden aarden waarden boorden horden kaarden garden".split()
+)
+_PAST_WORD = re.compile(
+    rf"\b(?:{_SEPARABLE})?(?:{'|'.join(sorted(set(_STRONG_PAST), key=len, reverse=True))})\b", re.IGNORECASE
+)
+_PARTICIPLE = r"(?:\w{0,14}ge\w{1,24}(?:d|t|en)|(?:be|ver|ont|her|er)\w{2,24}(?:d|t|en)|\w{0,8}(?:bezocht|ontmoet))"
+_PERFECT = re.compile(
+    rf"\b(?:heeft|hebben|had|hadden|is|was|waren|werd|werden)\b(?:\s+\S{{1,40}}){{0,16}}?\s+{_PARTICIPLE}\b"
+    rf"|\b{_PARTICIPLE}\s+(?:heeft|hebben|had|hadden|is|zijn|was|waren|werd|werden)\b"
+    rf"|\bzijn\b(?:\s+\S{{1,40}}){{0,16}}?\s+\w{{0,14}}ge\w{{1,24}}(?:d|t|en)\s*$",
+    re.IGNORECASE,
+)
+_REPORTATIVE_PERFECT = re.compile(
+    r"\b(?:zou|zouden)\b(?:\s+\S{1,40}){0,16}?\s+(?:zijn|hebben)\b|\b(?:zou|zouden)\b(?:\s+\S{1,40}){0,16}?\s+"
+    rf"{_PARTICIPLE}\s+(?:zijn|hebben)\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"\b(?:zal|zullen|zult|wordt verwacht|worden verwacht|staat gepland|staan gepland|is gepland|zijn gepland|"
+    r"staat op het programma|staan op het programma|verwacht|verwachten|wil|willen|hoopt|hopen|moet|moeten|"
+    r"zou|zouden|van plan|vreest|vrezen|eist|eisen|volgt|volgen)\b"
+    r"|\b(?:lijkt|lijken|dreigt|dreigen|belooft|beloven)\b(?:\s+\S{1,40}){0,8}?\s+te\s+\w{2,30}en\b"
+    r"|\b(?:gaat|gaan)\b(?:\s+\S{1,40}){0,12}?\s+\w{2,30}en\s*$",
+    re.IGNORECASE,
+)
+
+# Clause boundaries: ; and : always; a comma followed by a conjunction or relative word; and a
+# subordinating conjunction without a comma (not after a preposition, where "dat" is a pronoun).
+_CONJ = (r"en|maar|terwijl|want|omdat|toen|nadat|voordat|waarna|zodat|die|dat|wat|waar|welke|waarop|waarin|"
+         r"waarmee|hoewel|als|zoals|of|wanneer|zodra|sinds|totdat")
+_SUBORDINATOR = r"dat|omdat|nadat|voordat|toen|terwijl|waarna|zodat|hoewel|zodra|totdat|wanneer"
+_PREPOSITIONS = frozenset(
+    "in op met van voor door na om aan bij over uit tot naar onder tegen zonder tijdens vanaf sinds ondanks "
+    "volgens dankzij via per rond achter naast boven binnen buiten langs".split()
+)
+_BOUNDARY = re.compile(rf"[;:]\s*|,\s*(?=(?:{_CONJ})\b)|(?<=\s)(?=(?:{_SUBORDINATOR})\b)", re.IGNORECASE)
+
+_SUBORDINATE_START = re.compile(r"^\W*(?:dat|of)\b", re.IGNORECASE)
+_PAST_MODIFIER = re.compile(r"\b(?:afgelopen|vorige|vorig|jongstleden|voorbije|sinds|sedert)\s+$", re.IGNORECASE)
+_PAST_AFTER = re.compile(r"^\s*(?:j\.\s?l\.|jl\.?|jongstleden|ll\.)(?!\w)", re.IGNORECASE)
+_FUTURE_MODIFIER = re.compile(r"\b(?:volgende|volgend|komende|komend|aanstaande|eerstvolgende)\s+$", re.IGNORECASE)
+_FUTURE_AFTER = re.compile(r"^\s*(?:a\.\s?s\.|aanstaande)(?!\w)", re.IGNORECASE)
+
+
+def clause_spans(sentence: str) -> list[tuple[int, int]]:
+    """Start and end offsets of the clauses of `sentence`, in order, covering it."""
+    cuts = [0]
+    for m in _BOUNDARY.finditer(sentence):
+        cut = m.end() if m.group() else m.start()
+        if not m.group():  # a bare subordinator: keep "in dat land", "met dat doel" together
+            before = sentence[: m.start()].split()
+            if not before or before[-1].lower().strip(",'\"‘’“”") in _PREPOSITIONS:
+                continue
+        if cut > cuts[-1]:
+            cuts.append(cut)
+    cuts.append(len(sentence))
+    return [(a, b) for a, b in pairwise(cuts) if b > a]
+
+
+def _has_past(clause: str) -> bool:
+    if _PAST_WORD.search(clause) or _PERFECT.search(clause):
+        return True
+    return any(m.group().lower() not in _NOT_PAST for m in _WEAK_PAST.finditer(clause))
+
+
+def clause_tense(clause: str) -> Tense:
+    """The tense of one clause (see the module docstring for the order of the tests)."""
+    text = clause.strip().rstrip(".!?,;:")
+    if _REPORTATIVE_PERFECT.search(text):
+        return "past"
+    if _FUTURE.search(text):
+        return "future"
+    if _has_past(text):
+        return "past"
+    return "present"
+
+
+def subordinate_tense(clause: str, tense: Tense, governing: Tense | None) -> Tense:
+    """A present-tense "dat"/"of" clause under a clause that looks ahead looks ahead too: in "Zelensky
+    verwacht dat het offensief begin juni begint" June is the coming one. Under a past clause it stays
+    present: "Poetin zei dat Kim donderdag aankomt" is the coming Thursday."""
+    if tense == "present" and governing == "future" and _SUBORDINATE_START.match(clause):
+        return "future"
+    return tense
+
+
+def forced_direction(sentence: str, start: int, end: int) -> Tense | None:
+    """Past or future when the words right at sentence[start:end] decide it, else None."""
+    before, after = sentence[:start], sentence[end:]
+    head = sentence[start:end].split(maxsplit=1)[0] + " " if sentence[start:end].strip() else ""
+    if _PAST_MODIFIER.search(before) or _PAST_MODIFIER.fullmatch(head) or _PAST_AFTER.match(after):
+        return "past"
+    if _FUTURE_MODIFIER.search(before) or _FUTURE_MODIFIER.fullmatch(head) or _FUTURE_AFTER.match(after):
+        return "future"
+    return None
