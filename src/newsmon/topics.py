@@ -497,24 +497,27 @@ class TopicRules:
     def _themes(
         self, topic: TopicRule, level: Level, units: list[_Unit], related: list[tuple[_Unit, list[Hit]]]
     ) -> tuple[str, ...]:
+        keys = {(u.field, u.start) for u, _ in related}
         if level == "primary":
-            scope_units = units
+            # the whole article is about the relation; what the relation sentences and the head say counts double
+            scope_units = [(u, THEME_FOCUS_WEIGHT if (u.field, u.start) in keys or u.role != "body" else 1.0)
+                           for u in units]  # fmt: skip
         else:
-            keys = {(u.field, u.start) for u, _ in related}
-            scope_units = [u for u in units if (u.field, u.start) in keys]  # what the relation sentences are about
+            scope_units = [(u, 1.0) for u in units if (u.field, u.start) in keys]  # what the relation sentences say
         chosen = []
         for name, rule in self.themes[topic.id].items():
             total = 0.0
-            for unit in scope_units:
+            for unit, factor in scope_units:
                 hits = rule.match(unit.scope)
                 if hits:
-                    total += max(h.weight for h in hits)  # each sentence counts once, by its strongest term
+                    total += factor * max(h.weight for h in hits)  # each sentence counts once, by its strongest term
             spec = topic.themes[name]
             if total >= (spec.min_weight_primary if level == "primary" else spec.min_weight):
                 chosen.append(name)
         return tuple(chosen)
 
 
+THEME_FOCUS_WEIGHT = 2.0
 _ENUMERATION_GLUE = re.compile(r"\s*(?:,|,?\s+(?:en|of|and|noch)\s+|/)\s*")
 _STATE_TYPES = frozenset({"country"})
 
