@@ -162,3 +162,14 @@ def test_title_and_lead_repeated_at_the_top_of_the_body_are_dropped() -> None:
     assert clean_author("Door Marieke de Boer") == "Marieke de Boer"
     assert clean_author("Tekst: Jan Jansen") == "Jan Jansen"
     assert clean_author("Doortje Smit") == "Doortje Smit"
+
+
+def test_text_comes_out_nfc() -> None:
+    decomposed = "Oekrai\u0308ne"
+    para = f"De steun aan {decomposed} is dinsdag in de Tweede Kamer opnieuw besproken door alle fracties. " * 4
+    page = (f'<html lang="nl"><head><meta charset="utf-8"><title>Steun voor {decomposed}</title>'
+            f'<meta property="og:description" content="Over {decomposed}"></head>'
+            f"<body><article><h1>Steun voor {decomposed}</h1><p>{para}</p></article></body></html>")  # fmt: skip
+    art = extract_article(page.encode(), "https://x.nl/nieuws/steun-oekraine-123", None, FETCHED)
+    assert art.title == "Steun voor Oekraïne" and art.lead == "Over Oekraïne"
+    assert "Oekraïne" in art.body and "\u0308" not in art.body

@@ -86,3 +86,38 @@ def test_arbitrary_bytes_give_a_feed_or_a_feed_error(body: bytes) -> None:
     except FeedError:
         return
     assert all(e.url.startswith(("http://", "https://")) for e in feed.entries)
+
+
+REAL_FEEDS = Path(__file__).resolve().parents[2] / "shared" / "realfeeds"
+
+
+@pytest.mark.skipif(not REAL_FEEDS.is_dir(), reason=f"{REAL_FEEDS} is not here")
+def test_real_feed_dates_agree_with_their_pubdate_strings() -> None:
+    """Every item's date equals what its own pubDate says (RFC 822 with an offset), read by the stdlib."""
+    import email.utils
+    import re
+
+    checked = 0
+    for path in sorted(REAL_FEEDS.glob("*.xml")):
+        raw = path.read_bytes()
+        items = re.findall(rb"<item>.*?</item>", raw, re.DOTALL)
+        pub = [m.group(1).decode() for i in items if (m := re.search(rb"<pubDate>([^<]+)</pubDate>", i))]
+        feed = parse_feed(raw, "https://example.org/", "application/rss+xml")
+        dated = [e.published_at for e in feed.entries if e.published_at is not None]
+        expected = [email.utils.parsedate_to_datetime(p).astimezone(UTC) for p in pub[: len(dated)]]
+        assert dated == expected, path.name
+        checked += len(dated)
+    assert checked > 0
+
+
+def test_feed_text_is_nfc() -> None:
+    decomposed = "Oekrai\u0308ne"  # i + combining diaeresis
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Nieuws over ' + decomposed +
+        "</title><item><title>Oorlog in " + decomposed + "</title><link>https://x.nl/a</link><description>Steun voor "
+        + decomposed + "</description><author>Ze\u0301ro</author></item></channel></rss>"
+    ).encode()
+    feed = parse_feed(body)
+    entry = feed.entries[0]
+    assert feed.title == "Nieuws over Oekraïne"
+    assert entry.title == "Oorlog in Oekraïne" and entry.summary == "Steun voor Oekraïne" and entry.author == "Zéro"

@@ -178,3 +178,44 @@ def test_site_access_with_a_bad_header_is_refused(tmp_path: Path, server: Loopba
 
     with pytest.raises(ConfigError, match=r"settings\.yaml:\d+: http\.sites\.a\.nl\.headers"):
         make_config(tmp_path, server, "  sites:\n    a.nl:\n      headers: {'X Bad': 'ja'}\n")
+
+
+def test_empty_and_live_pages_are_fetched_again_with_backoff(tmp_path: Path, server: LoopbackServer) -> None:
+    config = make_config(tmp_path, server)
+    live, short = "/live/verkiezingsavond", "/nieuws/korte-melding"
+    feed = "".join(f"<item><title>t</title><link>{server.url(p)}</link></item>" for p in (live, short))
+    server.routes["/nieuws.xml"] = Route(
+        200, f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{feed}</channel></rss>'.encode()
+    )
+    server.routes[live] = html(article("Verkiezingsavond live"))
+    server.routes[short] = html(b'<html lang="nl"><body><article><h1>Kort</h1><p>Meer volgt.</p></article></body>')
+    start = datetime.now(UTC)
+    with Store.open(config.settings.db_path) as store:
+        run_ingest(config, store)
+    ids = {aid_of(server, live): "live", aid_of(server, short): "empty"}
+    assert dict(q(config, "SELECT id, status FROM articles")) == ids
+    assert {r[0]: r[1] for r in q(config, "SELECT article_id, attempts FROM article_refetch")} == dict.fromkeys(ids, 1)
+
+    def fetches() -> int:
+        return sum(path in {live, short} for path, _ in server.hits)
+
+    hours = [(0.5, 0), (1.02, 2), (2, 0), (5.04, 2), (29.06, 2), (720, 0)]  # (hours after the first run, fetches)
+    plan = [(timedelta(hours=h), n) for h, n in hours]
+    for offset, expected in plan:
+        before = fetches()
+        with Store.open(config.settings.db_path) as store:
+            run_ingest(config, store, now=start + offset)
+        assert fetches() - before == expected, offset
+    # after the 1 h, 4 h and 24 h refetches the pages are left as they are
+    assert {r[0] for r in q(config, "SELECT attempts FROM article_refetch WHERE next_fetch_at IS NULL")} == {4}
+    # a page that turns into an article leaves the refetch list
+    server.routes[short] = html(article("Kort"))
+    with Store.open(config.settings.db_path) as store:
+        store.con.execute("UPDATE article_refetch SET attempts = 1, next_fetch_at = ?", [start])
+        run_ingest(config, store, now=start + timedelta(minutes=1))
+    assert dict(q(config, "SELECT id, status FROM articles"))[aid_of(server, short)] == "ok"
+    assert [r[0] for r in q(config, "SELECT article_id FROM article_refetch")] == [aid_of(server, live)]
+
+
+def aid_of(server: LoopbackServer, path: str) -> str:
+    return article_id(canonical_url(server.url(path)))
