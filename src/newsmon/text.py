@@ -16,10 +16,16 @@ _ABBREVIATIONS = frozenset(
         "dhr", "mevr", "mr", "dr", "drs", "ir", "ing", "prof", "st", "nr", "bijv", "bv", "o.a", "m.n", "ca",
         "i.p.v", "d.w.z", "t.o.v", "m.b.t", "e.d", "enz", "jl", "a.s", "vs", "resp", "evt", "incl", "excl",
         "gen", "lt", "kol", "kap", "mln", "mld", "blz", "art", "jhr", "zgn", "etc", "vgl", "pag",
+        # titles and ranks before a name ("min. Brekelmans", "staatssecr. Van der Burg", "mgr. De Korte")
+        "min", "staatssecr", "secr", "burg", "mgr", "ds", "pr", "plv", "mw", "jr", "sr", "maj", "kpt", "adm",
+        "luit", "sgt", "wnd", "gem", "ong", "vlg", "o.l.v", "m.u.v", "i.v.m", "a.d.h.v", "t.a.v", "n.a.v",
+        # months before a day or year ("5 mrt. 2016")
+        "jan", "feb", "mrt", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec",
     }
 )  # fmt: skip
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)]*\s+|\n+")
-_NEXT_STARTS_SENTENCE = re.compile(r"[\"'„“‘«(]*[A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜĲ]")
+# A capital or digit, or Dutch's elided article before a word: "'s Ochtends ...", "'t Is ..."
+_NEXT_STARTS_SENTENCE = re.compile(r"[\"'„“‘«(]*[A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜĲ]|['’](?:s|t|k|n)[ -]\w")
 WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 
 
@@ -39,8 +45,10 @@ def split_sentences(text: str) -> list[Sentence]:
         end = match.end()
         if "\n" not in match.group():
             before = text[start : match.start()].split()
-            last = before[-1].lower().rstrip(".") if before else ""
-            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+            word = before[-1].rstrip(".").lstrip("(\"'„“‘«") if before else ""
+            last = word.lower()
+            acronym = len(word) >= 2 and word.isupper()  # "de VS.", "de VN." end a sentence; "vs." does not
+            if (last in _ABBREVIATIONS and not acronym) or (len(last) == 1 and last.isalpha()):
                 continue  # "dhr. Jansen", "J. de Vries"
             if not _NEXT_STARTS_SENTENCE.match(text, end):
                 continue
