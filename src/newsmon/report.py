@@ -1,31 +1,42 @@
-"""The coverage report: PNG plots and one self-contained HTML page, from the DuckDB views.
+"""The coverage report for an analyst: one self-contained HTML page in Dutch, with its figures as SVG.
 
-  weekly_coverage.png   tagged articles per ISO week, by outlet (bars) and by level (lines)
-  top_entities.png      the most mentioned entities in tagged articles, per month
-  event_timeline.png    dated events of tagged articles (day and month precision), sized by sources
-  index.html            the three plots embedded (base64), spike weeks with their top articles,
-                        and the event timeline as a table
+  coverage.svg     tagged articles per week or month, by level and by outlet
+  entities.svg     the most mentioned people and organisations per period (a heatmap with counts)
+  timeline.svg     the most reported dated events, days as dots and months or years as spans
+  index.html       the three figures inline, the spike weeks (and the busiest weeks), and the event
+                   timeline as a dated table
+
+Everything covers the time from the first tagged article on (the week or month it falls in); events
+dated before that are listed apart, under "Eerdere data". Numbers and dates are written the Dutch way.
+
+Spike rule (coverage_spikes() in sql/views): a week is a spike when it has at least 3 tagged articles and
+more than twice the mean of the 8 weeks before it, and only once 8 weeks of history precede it, so the
+first weeks of monitoring (no baseline) are never flagged.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only, no display
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import pandas as pd
 
+from newsmon import report_format as nl
+from newsmon.report_charts import TimelineEntry, coverage_chart, entity_heatmap, short_period, timeline_chart
 from newsmon.store import Store
 
 TOPIC = "nk_ru"
-LEVEL_COLOURS = {"primary": "#b2182b", "secondary": "#ef8a62", "mention": "#999999"}
+TOPIC_NAME = "Noord-Korea–Rusland"
+TOPIC_SHORT = "NK–RU"
+TIMELINE_IN_CHART = 15  # the most reported entries; the table lists them all
+TOP_ENTITIES = 10
+SPIKE_RULE = ("Een week is een piek als er minstens 3 getagde artikelen verschenen en meer dan twee keer het "
+              "gemiddelde van de 8 weken ervoor, en pas als er 8 weken geschiedenis aan voorafgaan: in de eerste "
+              "weken van de monitoring is er nog geen basis om mee te vergelijken.")  # fmt: skip
+LEVELS_TAGGED = ("primary", "secondary", "mention")
 
 
 @dataclass(frozen=True)
@@ -41,176 +52,198 @@ def _frame(store: Store, sql: str, params: list[Any] | None = None) -> pd.DataFr
     return store.con.execute(sql, params or []).df()
 
 
-def _weekly_plot(store: Store, target: Path) -> None:
-    weekly = _frame(
-        store, "SELECT week, outlet_id, relevance, articles FROM v_coverage_weekly WHERE topic = ?", [TOPIC]
-    )
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 6.5), sharex=True, constrained_layout=True)
-    if not weekly.empty:
-        by_outlet = weekly.pivot_table(index="week", columns="outlet_id", values="articles", aggfunc="sum").fillna(0)
-        bottom_stack = None
-        for outlet in by_outlet.columns:
-            top.bar(by_outlet.index, by_outlet[outlet], width=6, bottom=bottom_stack, label=outlet)
-            bottom_stack = by_outlet[outlet] if bottom_stack is None else bottom_stack + by_outlet[outlet]
-        by_level = weekly.pivot_table(index="week", columns="relevance", values="articles", aggfunc="sum").fillna(0)
-        for level, colour in LEVEL_COLOURS.items():
-            if level in by_level:
-                bottom.plot(by_level.index, by_level[level], color=colour, label=level, linewidth=1.2)
-        top.legend(loc="upper left", fontsize=8, ncols=4)
-        bottom.legend(loc="upper left", fontsize=8)
-    top.set_title("Noord-Korea–Rusland: artikelen per week, per medium")
-    top.set_ylabel("artikelen")
-    bottom.set_title("per relevantieniveau")
-    bottom.set_ylabel("artikelen")
-    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # type: ignore[no-untyped-call]
-    fig.savefig(target, dpi=110)
-    plt.close(fig)
+def _scalar(store: Store, sql: str, params: list[Any] | None = None) -> Any:
+    row = store.con.execute(sql, params or []).fetchone()
+    return row[0] if row else None
 
 
-def _entities_plot(store: Store, target: Path) -> None:
-    monthly = _frame(
-        store,
-        "WITH tagged AS (SELECT article_id FROM article_topics WHERE topic = ? AND relevance <> 'none'), "
-        "m AS (SELECT date_trunc('month', week) AS month, entity, article_id FROM v_entity_mentions "
-        "      WHERE article_id IN (SELECT article_id FROM tagged) AND entity_type IN ('person', 'organisation')), "
-        "top AS (SELECT entity FROM m GROUP BY entity ORDER BY count(DISTINCT article_id) DESC LIMIT 8) "
-        "SELECT month, entity, count(DISTINCT article_id) AS articles FROM m WHERE entity IN (SELECT entity FROM top) "
-        "GROUP BY ALL ORDER BY month",
-        [TOPIC],
-    )
-    fig, ax = plt.subplots(figsize=(11, 4.5), constrained_layout=True)
-    if not monthly.empty:
-        table = monthly.pivot_table(index="month", columns="entity", values="articles", aggfunc="sum").fillna(0)
-        table.index = pd.to_datetime(table.index)
-        table = table.asfreq("MS", fill_value=0)  # months without articles are zeros, not gaps bridged by lines
-        for entity in table.sum().sort_values(ascending=False).index:
-            ax.plot(table.index, table[entity], marker="o", markersize=3, linewidth=1, label=entity)
-        ax.legend(loc="upper left", fontsize=8, ncols=2)
-    ax.set_title("Meest genoemde personen en organisaties in NK–RU-artikelen, per maand")
-    ax.set_ylabel("artikelen")
-    fig.savefig(target, dpi=110)
-    plt.close(fig)
+def time_range(store: Store) -> tuple[date, date] | None:
+    """From the first tagged article (its month's first day) to the last stored article; None without tags."""
+    first = _scalar(store, "SELECT min(day) FROM v_topic_articles WHERE topic = ? AND relevance <> 'none'", [TOPIC])
+    if first is None:
+        return None
+    last = _scalar(store, "SELECT max(CAST(timezone('Europe/Amsterdam', published_at) AS DATE)) FROM articles")
+    return first.replace(day=1), max(last or first, first)
 
 
 def _timeline(store: Store) -> pd.DataFrame:
     return _frame(
         store,
-        "SELECT t.* FROM v_event_timeline t WHERE t.precision IN ('day', 'month') AND EXISTS ("
+        "SELECT t.date_start, t.date_end, t.precision, t.entities, t.articles, t.outlets, t.sentence "
+        "FROM v_event_timeline t WHERE t.precision IS NOT NULL AND EXISTS ("
         "  SELECT 1 FROM events e JOIN article_topics a ON a.article_id = e.article_id"
         "  WHERE a.topic = ? AND a.relevance IN ('primary', 'secondary') AND e.date_start = t.date_start"
         "    AND list_sort(e.entity_ids) = t.entity_ids"
-        ") ORDER BY t.date_start",
+        ") ORDER BY t.date_start, t.articles DESC",
         [TOPIC],
-    )
+    ).pipe(_as_dates, "date_start", "date_end")
 
 
-def _timeline_plot(timeline: pd.DataFrame, target: Path) -> None:
-    fig, ax = plt.subplots(figsize=(11, 4), constrained_layout=True)
-    if not timeline.empty:
-        ax.scatter(pd.to_datetime(timeline["date_start"]), timeline["outlets"],
-                   s=30 + 25 * timeline["articles"], alpha=0.6, color="#2166ac")  # fmt: skip
-        for _, row in timeline.nlargest(8, "articles").iterrows():
-            label = ", ".join(row["entities"][:2]) if row["entities"] is not None else ""
-            ax.annotate(f"{row['date_start']:%d-%m-%Y}\n{label}", (pd.Timestamp(row["date_start"]), row["outlets"]),
-                        fontsize=7, xytext=(4, 6), textcoords="offset points")  # fmt: skip
-    ax.set_title("Gebeurtenissen uit NK–RU-artikelen (grootte = aantal artikelen)")
-    ax.set_ylabel("media")
-    fig.savefig(target, dpi=110)
-    plt.close(fig)
+def _as_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """DuckDB DATE columns come back as pandas timestamps; the report works with calendar dates."""
+    return frame.assign(**{c: pd.to_datetime(frame[c]).dt.date for c in columns})
 
 
-def _spikes(store: Store) -> list[dict[str, Any]]:
-    weeks = _frame(store, "SELECT week, articles, trailing_mean FROM v_coverage_spikes WHERE topic = ? AND spike "
-                          "ORDER BY week DESC", [TOPIC])  # fmt: skip
-    spikes = []
-    for _, week in weeks.iterrows():
-        top = _frame(
-            store,
-            "SELECT title, outlet_id, published_at, url, relevance, score FROM v_topic_articles "
-            "WHERE topic = ? AND relevance <> 'none' AND week = ? ORDER BY score DESC, published_at LIMIT 5",
-            [TOPIC, week["week"]],
-        )
-        spikes.append({"week": week["week"], "articles": int(week["articles"]),
-                       "mean": float(week["trailing_mean"]), "top": top.to_dict("records")})  # fmt: skip
-    return spikes
+def _names(value: Any, limit: int | None = None) -> str:
+    names = list(value) if value is not None else []
+    shown = names[:limit] if limit else names
+    return ", ".join(shown) + (f" +{len(names) - len(shown)}" if len(names) > len(shown) else "")
 
 
-def _img(path: Path, alt: str) -> str:
-    data = base64.b64encode(path.read_bytes()).decode()
-    caption = html.escape(alt)
-    return (f'<figure><img alt="{caption}" src="data:image/png;base64,{data}">'
-            f"<figcaption>{caption}</figcaption></figure>")
+def timeline_entries(timeline: pd.DataFrame, first: date) -> list[TimelineEntry]:
+    """The chart's entries: the most reported events from `first` on (ties: day precision, then earlier)."""
+    recent = timeline[pd.to_datetime(timeline["date_start"]).dt.date >= first]
+    rank = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
+    chosen = sorted(
+        recent.to_dict("records"),
+        key=lambda r: (-int(r["articles"]), -int(r["outlets"]), rank.get(str(r["precision"]), 5), r["date_start"]),
+    )[:TIMELINE_IN_CHART]
+    return [
+        TimelineEntry(r["date_start"], r["date_end"] or r["date_start"], str(r["precision"]),
+                      f"{short_period(r['date_start'], r['date_end'] or r['date_start'], str(r['precision']))} · "
+                      f"{_names(r['entities'], 2)} ({int(r['articles'])})")
+        for r in chosen
+    ]  # fmt: skip
 
 
-def _html(images: list[tuple[Path, str]], spikes: list[dict[str, Any]], timeline: pd.DataFrame, totals: Any) -> str:
+def _weekly_totals(store: Store, first: date) -> pd.DataFrame:
+    weeks = _frame(store, "SELECT week, articles, trailing_mean, weeks_before, spike FROM v_coverage_spikes "
+                          "WHERE topic = ? AND week >= ? ORDER BY week", [TOPIC, first])  # fmt: skip
+    return _as_dates(weeks, "week")
+
+
+def _week_articles(store: Store, week: date) -> list[dict[str, Any]]:
+    return _frame(
+        store,
+        "SELECT title, outlet_id, day, url, relevance FROM v_topic_articles "
+        "WHERE topic = ? AND relevance <> 'none' AND week = ? ORDER BY score DESC, published_at LIMIT 5",
+        [TOPIC, week],
+    ).pipe(_as_dates, "day").to_dict("records")  # type: ignore[return-value]
+
+
+def _week_html(store: Store, week: pd.Series, with_mean: bool) -> str:
     esc = html.escape
-    spike_html = "".join(
-        f"<section class='spike'><h3>Week van {s['week']:%d-%m-%Y}: {s['articles']} artikelen "
-        f"(gemiddeld {s['mean']:.1f} in de 8 weken ervoor)</h3><ol>"
-        + "".join(
-            f"<li><a href='{esc(a['url'])}'>{esc(a['title'] or '(zonder titel)')}</a> — {esc(a['outlet_id'])}, "
-            f"{a['published_at']:%d-%m-%Y} <span class='level'>{esc(a['relevance'])}</span></li>"
-            for a in s["top"]
-        )
-        + "</ol></section>"
-        for s in spikes
-    ) or "<p>Geen pieken gevonden.</p>"
-    rows = "".join(
-        f"<tr><td>{r['date_start']:%d-%m-%Y}</td><td>{esc(str(r['precision']))}</td>"
-        f"<td>{esc(', '.join(r['entities'] if r['entities'] is not None else []))}</td><td>{int(r['articles'])}</td>"
-        f"<td>{int(r['outlets'])}</td><td>{esc(str(r['sentence'])[:220])}</td></tr>"
-        for _, r in timeline.iterrows()
+    start: date = week["week"]
+    end = start + timedelta(days=6)
+    mean = (f" (gemiddeld {nl.number(float(week['trailing_mean']), 1)} per week in de 8 weken ervoor)"
+            if with_mean else "")  # fmt: skip
+    items = "".join(
+        f"<li><a href='{esc(a['url'])}'>{esc(a['title'] or '(zonder titel)')}</a> — {esc(a['outlet_id'])}, "
+        f"{nl.day(a['day'])} <span class='level'>{nl.level(a['relevance'])}</span></li>"
+        for a in _week_articles(store, start)
     )
-    figures = "".join(_img(path, alt) for path, alt in images)
-    return f"""<!DOCTYPE html>
-<html lang="nl"><head><meta charset="utf-8"><title>newsmon — Noord-Korea–Rusland</title>
-<style>
-body {{ font-family: sans-serif; max-width: 1150px; margin: 2em auto; color: #222; }}
-figure {{ margin: 1.5em 0; }} img {{ max-width: 100%; border: 1px solid #ddd; }}
-figcaption {{ font-size: .85em; color: #555; }} table {{ border-collapse: collapse; font-size: .85em; }}
-td, th {{ border-bottom: 1px solid #ddd; padding: .3em .5em; text-align: left; vertical-align: top; }}
-.level {{ font-size: .8em; color: #b2182b; }} .totals {{ color: #555; }}
-</style>
-<script>
-// The page reports whether its plots really rendered (read by the browser test, harmless elsewhere).
-window.addEventListener("load", () => {{
-  const ok = [...document.images].filter(i => i.complete && i.naturalWidth > 0).length;
-  document.body.dataset.imagesLoaded = ok;
-  document.body.dataset.imagesTotal = document.images.length;
-}});
-</script></head><body>
-<h1>Noord-Korea–Rusland in het nieuws</h1>
-<p class="totals">{totals['tagged']} artikelen over de betrekkingen ({totals['primary']} primair) uit
-{totals['articles']} opgehaalde artikelen van {totals['outlets']} media, {totals['first']} tot {totals['last']}.</p>
-{figures}
-<h2>Pieken</h2>{spike_html}
-<h2>Tijdlijn van gebeurtenissen</h2>
-<table><tr><th>datum</th><th>precisie</th><th>wie</th><th>artikelen</th><th>media</th><th>zin</th></tr>{rows}</table>
-</body></html>
+    count = int(week["articles"])
+    return (f"<section class='week'><h3>Week van {nl.day(start)} tot {nl.day(end)}: {nl.number(count)} "
+            f"{'artikel' if count == 1 else 'artikelen'}{mean}</h3><ol>{items}</ol></section>")
+
+
+def _timeline_rows(frame: pd.DataFrame) -> str:
+    esc = html.escape
+    return "".join(
+        f"<tr><td class='when'>{esc(nl.period(r['date_start'], r['date_end'], str(r['precision'])))}</td>"
+        f"<td>{esc(nl.precision(str(r['precision'])))}</td><td>{esc(_names(r['entities']))}</td>"
+        f"<td class='n'>{nl.number(int(r['articles']))}</td><td class='n'>{nl.number(int(r['outlets']))}</td>"
+        f"<td>{esc(str(r['sentence'])[:240])}</td></tr>"
+        for r in frame.to_dict("records")
+    )
+
+
+TABLE_HEAD = ("<tr><th>wanneer</th><th>precisie</th><th>wie en waar</th><th>artikelen</th><th>media</th>"
+              "<th>voorbeeldzin</th></tr>")  # fmt: skip
+
+PAGE_STYLE = """
+body { font-family: 'DejaVu Sans', sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
+h1 { margin-bottom: .2em; } .totals, .rule, figcaption { color: #555; }
+figure { margin: 1.5em 0; } figure svg { max-width: 100%; height: auto; }
+table { border-collapse: collapse; font-size: .85em; width: 100%; }
+td, th { border-bottom: 1px solid #ddd; padding: .3em .5em; text-align: left; vertical-align: top; }
+td.n { text-align: right; } td.when { white-space: nowrap; }
+.level { font-size: .8em; color: #b2182b; } details { margin: 1em 0; }
 """
 
 
+def _figure(svg_text: str, caption: str) -> str:
+    return f"<figure>{svg_text}<figcaption>{html.escape(caption)}</figcaption></figure>"
+
+
 def write_report(store: Store, directory: Path) -> ReportFiles:
-    """Write the PNGs and index.html into `directory` (created if needed)."""
+    """Write the SVG figures and index.html into `directory` (created if needed)."""
     directory.mkdir(parents=True, exist_ok=True)
-    weekly, entities, events = (directory / n for n in ("weekly_coverage.png", "top_entities.png",
-                                                        "event_timeline.png"))  # fmt: skip
-    _weekly_plot(store, weekly)
-    _entities_plot(store, entities)
-    timeline = _timeline(store)
-    _timeline_plot(timeline, events)
-    spikes = _spikes(store)
-    row = store.con.execute(
+    totals = store.con.execute(
         "SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT outlet_id) FROM articles), "
         "(SELECT count(*) FROM article_topics WHERE topic = ? AND relevance <> 'none'), "
-        "(SELECT count(*) FROM article_topics WHERE topic = ? AND relevance = 'primary'), "
-        "(SELECT min(published_at)::DATE FROM articles), (SELECT max(published_at)::DATE FROM articles)",
+        "(SELECT count(*) FROM article_topics WHERE topic = ? AND relevance = 'primary')",
         [TOPIC, TOPIC],
     ).fetchone()
-    assert row is not None
-    totals = dict(zip(("articles", "outlets", "tagged", "primary", "first", "last"), row, strict=True))
-    images = [(weekly, "Artikelen per week"), (entities, "Meest genoemde personen en organisaties"),
-              (events, "Gebeurtenissen op de tijdlijn")]  # fmt: skip
-    page = directory / "index.html"
-    page.write_text(_html(images, spikes, timeline, totals), encoding="utf-8")
-    return ReportFiles(directory, page, (weekly, entities, events), len(spikes), len(timeline))
+    assert totals is not None
+    n_articles, n_outlets, n_tagged, n_primary = (int(v) for v in totals)
+    span = time_range(store)
+    timeline = _timeline(store)
+    figures: list[tuple[str, str, str]] = []
+    spikes: list[str] = []
+    busiest: list[str] = []
+    if span is None:
+        summary = (f"Nog geen artikelen over {TOPIC_NAME}: {nl.number(n_articles)} opgehaalde artikelen van "
+                   f"{nl.number(n_outlets)} media, geen ervan getagd.")  # fmt: skip
+        recent, older = timeline.iloc[0:0], timeline
+    else:
+        first, last = span
+        daily = _frame(store, "SELECT day, outlet_id, relevance, articles FROM v_coverage_daily "
+                              "WHERE topic = ? AND day >= ? AND articles > 0", [TOPIC, first])  # fmt: skip
+        mentions = _frame(
+            store,
+            "WITH tagged AS (SELECT article_id, day FROM v_topic_articles WHERE topic = ? AND relevance <> 'none'), "
+            "m AS (SELECT t.day, v.entity, v.article_id FROM v_entity_mentions v JOIN tagged t USING (article_id) "
+            "      WHERE v.entity_type IN ('person', 'organisation')), "
+            "top AS (SELECT entity FROM m GROUP BY entity ORDER BY count(DISTINCT article_id) DESC, entity LIMIT ?) "
+            "SELECT * FROM m WHERE entity IN (SELECT entity FROM top)",
+            [TOPIC, TOP_ENTITIES],
+        )
+        starts = pd.to_datetime(timeline["date_start"]).dt.date
+        recent, older = timeline[starts >= first], timeline[starts < first]
+        chart_end = max([last, *(e.end for e in timeline_entries(timeline, first))])
+        figures = [
+            ("coverage.svg", coverage_chart(daily, first, last, TOPIC_NAME),
+             "Getagde artikelen (primair, secundair en vermelding) per periode, naar niveau en naar medium."),
+            ("entities.svg", entity_heatmap(mentions, first, last, TOPIC_SHORT),
+             f"De {TOP_ENTITIES} personen en organisaties die in de meeste getagde artikelen voorkomen; "
+             "het getal is het aantal artikelen in die periode."),
+            ("timeline.svg", timeline_chart(timeline_entries(timeline, first), first,
+                                            chart_end + timedelta(days=1),
+                                            f"De {TIMELINE_IN_CHART} meest gemelde gebeurtenissen in "
+                                            f"{TOPIC_SHORT}-artikelen (tussen haakjes: aantal artikelen)"),
+             "Punten zijn dagen; balken zijn weken, maanden, kwartalen of jaren (zo precies als het artikel is)."),
+        ]  # fmt: skip
+        weeks = _weekly_totals(store, first)
+        spikes = [_week_html(store, w, True) for _, w in weeks[weeks["spike"]].iloc[::-1].iterrows()]
+        top_weeks = weeks[weeks["articles"] > 0].sort_values(["articles", "week"], ascending=[False, False]).head(3)
+        busiest = [_week_html(store, w, False) for _, w in top_weeks.iterrows()]
+        summary = (f"{nl.number(n_tagged)} artikelen over de betrekkingen ({nl.number(n_primary)} primair) uit "
+                   f"{nl.number(n_articles)} opgehaalde artikelen van {nl.number(n_outlets)} media, "
+                   f"van {nl.day(first)} tot {nl.day(last)}.")  # fmt: skip
+    images = []
+    for name, svg_text, _caption in figures:
+        (directory / name).write_text(svg_text, encoding="utf-8")
+        images.append(directory / name)
+    older_html = (f"<details><summary>Eerdere data ({nl.number(len(older))}): jaartallen en data van vóór de "
+                  f"periode van dit rapport die de artikelen noemen</summary><table>{TABLE_HEAD}"
+                  f"{_timeline_rows(older)}</table></details>") if len(older) else ""  # fmt: skip
+    page = f"""<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8"><title>newsmon — {TOPIC_NAME}</title>
+<style>{PAGE_STYLE}</style></head><body>
+<h1>{TOPIC_NAME} in het nieuws</h1>
+<p class="totals">{summary}</p>
+{"".join(_figure(svg_text, caption) for _name, svg_text, caption in figures)}
+<h2>Pieken</h2>
+<p class="rule">{SPIKE_RULE}</p>
+{"".join(spikes) or "<p>Geen pieken in deze periode.</p>"}
+<h2>Drukste weken</h2>
+{"".join(busiest) or "<p>Nog geen getagde artikelen.</p>"}
+<h2>Tijdlijn van gebeurtenissen</h2>
+<table>{TABLE_HEAD}{_timeline_rows(recent)}</table>
+{older_html}
+</body></html>
+"""
+    index = directory / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return ReportFiles(directory, index, tuple(images), len(spikes), len(recent))
