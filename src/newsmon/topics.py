@@ -78,6 +78,7 @@ class ScoreWeights(StrictModel):
     side_a_share: float = 1.0  # fraction of sentences naming the first side (`sides`)
     side_b_share: float = 0.5  # fraction of sentences naming the second side
     head_both: float = 0.5  # headline or lead names both sides, related or not
+    lone_relation: float = 0.0  # exactly one relation sentence in the whole article
     intercept: float = 0.0
 
 
@@ -492,6 +493,7 @@ class TopicRules:
             "side_a_share": sum(names_a) / len(units) if units else 0.0,
             "side_b_share": sum(names_b) / len(units) if units else 0.0,
             "head_both": float(head_a and head_b),
+            "lone_relation": float(len(related) == 1),
         }
 
     def _themes(
