@@ -71,8 +71,8 @@ def test_kim_clijsters_is_no_north_korea() -> None:
 def test_malformed_rule_names_topic_and_position(tmp_path: Path) -> None:
     bad = tmp_path / "topics.yaml"
     text = DEFAULT_TOPICS.read_text(encoding="utf-8")
-    bad.write_text(text.replace('relation: "list:nk AND list:ru AND (list:cue OR title:*)"',
-                                'relation: "list:nk AND (list:ru OR"'), encoding="utf-8")
+    relation = next(line for line in text.splitlines() if line.strip().startswith("relation:"))
+    bad.write_text(text.replace(relation, '    relation: "list:nk AND (list:ru OR"'), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"topics\.nk_ru\.relation: cannot parse rule .*unmatched parenthesis"):
         TopicRules.load(bad)
     bad.write_text(text.replace("list:cue OR title:*", "list:cues OR title:*"), encoding="utf-8")
