@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
@@ -43,6 +43,7 @@ from newsmon.pipeline import (
     poll_feeds,
     run_ingest,
 )
+from newsmon.progress import LogProgress, ingest_steps
 from newsmon.store import FeedState, LoadBatch, Store, StoreError, storage_failure
 
 
@@ -139,10 +140,15 @@ def ingest_flow(
     `task_runner` (default: ingest.task_runner in settings.yaml) is `default`, `dask` or a Dask
     scheduler address; with Dask, fetch+extraction run on the cluster and loading stays here.
     """
+    logger = get_run_logger()
     config = load_config(config_dir)
     check_rules(config)  # a malformed rule stops the run before the database is touched
     db_path = Path(db) if db else config.settings.db_path
     spec = runner_spec(task_runner or config.settings.ingest.task_runner)
+    logger.info("ingest from %s into %s (%s feeds%s, task runner %s)", config.directory, db_path,
+                len(config.feeds), ", only those due" if due_only else "", spec)  # fmt: skip
+    # the run's page in the Prefect UI shows the feeds polled, pages fetched and loaded, and failures
+    progress = LogProgress(logger, interval_s=5.0)
     with ExitStack() as stack:
         steps = PREFECT_STEPS
         if spec != "default":
@@ -150,9 +156,14 @@ def ingest_flow(
             steps = dask_steps(runner, in_flight=2 * config.settings.ingest.dask_workers)
         stack.enter_context(serve_demo(config, demo))
         store = stack.enter_context(Store.open(db_path))
-        summary = run_ingest(config, store, mode="flow" if spec == "default" else "flow-dask", steps=steps,
-                             due_only=due_only)  # fmt: skip
+        summary = run_ingest(config, store, mode="flow" if spec == "default" else "flow-dask",
+                             steps=ingest_steps(steps, progress), due_only=due_only)  # fmt: skip
     text = format_summary(summary, str(db_path))
+    logger.info("new articles: %s, updated: %s, failed pages: %s, feeds failed: %s of %s",
+                summary["new_articles"], summary.get("updated_articles", 0), summary["failed"],
+                summary["feeds_failed"], summary["feeds_polled"])  # fmt: skip
+    for failure in summary["failures"]:
+        logger.warning("FAILED %s: %s", failure.get("feed") or failure.get("page"), failure["error"])
     create_markdown_artifact(key="ingest-summary", markdown=f"```\n{text}\n```", description="ingest run summary")
     return summary
 

@@ -1,4 +1,4 @@
-"""Prefect flow that writes the coverage report (PNG plots + one HTML page) and publishes it as an artifact.
+"""Prefect flow that writes the coverage report (SVG figures + one HTML page) and publishes it as an artifact.
 
     python -m flows.report --config config/demo      # what `make report` runs
 """
@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -28,11 +28,16 @@ def report_task(db: Path, out: Path) -> ReportFiles:
 @flow(name="report", log_prints=True)
 def report_flow(config_dir: str = "config", db: str | None = None, out: str = "report") -> str:
     config = load_config(config_dir)
-    files = report_task(Path(db) if db else config.settings.db_path, Path(out))
+    db_path = Path(db) if db else config.settings.db_path
+    if not db_path.is_file():  # reading must not create an empty database
+        raise StoreError(f"{db_path}: no database yet (run the ingest flow first: make demo or make run)")
+    files = report_task(db_path, Path(out))
+    message = (f"Report written to `{files.html.resolve()}`: {len(files.images)} figures, "
+               f"{files.spikes} spike weeks, {files.events} timeline entries.")
+    get_run_logger().info(message)
     create_markdown_artifact(
         key="coverage-report",
-        markdown=(f"Report written to `{files.html.resolve()}`: {len(files.images)} plots, "
-                  f"{files.spikes} spike weeks, {files.events} timeline entries."),
+        markdown=message,
         description="newsmon coverage report",
     )
     return str(files.html)
@@ -45,7 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", default="report")
     args = parser.parse_args(argv)
     try:
-        load_config(args.config)
+        config = load_config(args.config)  # fail before Prefect starts: bad config or no database
+        db_path = Path(args.db) if args.db else config.settings.db_path
+        if not db_path.is_file():
+            raise StoreError(f"{db_path}: no database yet (create it with `make demo` or `make run`)")
         page = report_flow(config_dir=args.config, db=args.db, out=args.out)
     except (ConfigError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)

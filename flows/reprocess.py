@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -39,7 +39,11 @@ def reprocess_task(config_dir: str, db: str | None, since: date | None, what: st
 @flow(name="reprocess", log_prints=True)
 def reprocess_flow(config_dir: str = "config", db: str | None = None, since: date | None = None,
                    what: str = "all") -> dict[str, int]:  # fmt: skip
+    logger = get_run_logger()
+    logger.info("reprocess (%s) of %s%s", what, db or "the configured database",
+                f", articles published since {since}" if since else "")  # fmt: skip
     counts = reprocess_task(config_dir, db, since, what)
+    logger.info("reprocess (%s) done: %s", what, ", ".join(f"{k} {v}" for k, v in counts.items()))
     create_markdown_artifact(key="reprocess-summary", markdown=f"reprocess ({what}): {counts}")
     return counts
 
@@ -52,7 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--what", choices=["extract", "entities", "topics", "events", "all"], default="all")
     args = parser.parse_args(argv)
     try:
-        check_rules(load_config(args.config))
+        config = load_config(args.config)  # fail before Prefect starts: bad config, rules or no database
+        check_rules(config)
+        db_path = Path(args.db) if args.db else config.settings.db_path
+        if not db_path.is_file():
+            raise StoreError(f"{db_path}: no database yet (create it with `make demo` or `make run`)")
         counts = reprocess_flow(config_dir=args.config, db=args.db, since=args.since, what=args.what)
     except (ConfigError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)

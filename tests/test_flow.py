@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,7 +63,14 @@ def test_flow_matches_inprocess_run_and_reruns_clean(
     flow_cfg = demo_config_dir(tmp_path / "flow", demo_site.base_url)
     plain_cfg = load_config(demo_config_dir(tmp_path / "plain", demo_site.base_url))
 
-    first = ingest_flow(config_dir=str(flow_cfg))
+    flow_runs = logging.getLogger("prefect.flow_runs")
+    level = flow_runs.level
+    flow_runs.setLevel(logging.INFO)  # make sets PREFECT_LOGGING_LEVEL; the run's info lines are what is tested
+    try:
+        first_state = ingest_flow(config_dir=str(flow_cfg), return_state=True)
+    finally:
+        flow_runs.setLevel(level)
+    first = first_state.result()
     second = ingest_flow(config_dir=str(flow_cfg))
     with Store.open(plain_cfg.settings.db_path) as store:
         run_ingest(plain_cfg, store)
@@ -86,6 +94,26 @@ def test_flow_matches_inprocess_run_and_reruns_clean(
             return len(found)
 
     assert asyncio.run(artifact_count()) >= 2
+
+    async def run_log() -> list[str]:
+        from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+        run_id = first_state.state_details.flow_run_id
+        async with get_client() as client:
+            for _ in range(20):  # log lines reach the API in batches
+                logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id])))
+                messages = [entry.message for entry in logs]
+                if any(m.startswith("new articles:") for m in messages):
+                    return messages
+                await asyncio.sleep(0.5)
+            return messages
+
+    messages = asyncio.run(run_log())
+    pages = len(by_hand["articles"]) + first["failed"]  # type: ignore[arg-type]
+    assert any(m.startswith("feeds polled: ") and m.endswith(")") for m in messages), messages
+    assert f"pages fetched+extracted: {pages} of {pages}" in " ".join(messages), messages
+    assert any(m.startswith(f"new articles: {first['new_articles']},") for m in messages), messages
+    assert any(m.startswith("FAILED nljournaal/oud:") for m in messages), messages  # the demo's broken feed
 
 
 def test_dask_runner_gives_the_same_rows_as_the_default_runner(

@@ -169,12 +169,13 @@ def progress_for_terminal(stream: Any = None) -> Progress:
 
 # --- ingest and reprocess, reported from the outside -------------------------------------------
 
-FEEDS, PAGES, LOADED = "feeds polled", "pages fetched+extracted", "articles loaded"
+FEEDS, PAGES, LOADED = "feeds polled", "pages fetched+extracted", "pages loaded"
 
 
 def ingest_steps(base: Steps, progress: Progress) -> Steps:
     """`base` with each step reporting to `progress`: feeds polled, pages fetched and extracted
-    (batch by batch, so the total is known once the feeds are polled) and articles loaded."""
+    (batch by batch, so the total is known once the feeds are polled) and pages loaded (stored as
+    articles, or recorded as failed)."""
 
     def poll(config: Config, states: dict[str, Any]) -> list[Any]:
         progress.stage(FEEDS, len(config.feeds))
@@ -196,13 +197,10 @@ def ingest_steps(base: Steps, progress: Progress) -> Steps:
         for outcomes in inner:
             progress.advance(PAGES, len(outcomes))
             yield outcomes
+            # the run resumes this generator only once it has loaded (or recorded as failed) that batch
+            progress.advance(LOADED, len(outcomes))
 
-    def load(store: Store, batch: LoadBatch) -> None:
-        base.load(store, batch)
-        if batch.articles:
-            progress.advance(LOADED, len(batch.articles))
-
-    return replace(base, poll=poll, fetch_batches=fetch_batches, load=load)
+    return replace(base, poll=poll, fetch_batches=fetch_batches)
 
 
 def reporting_store(store: Store, progress: Progress, name: str, total: int) -> Store:
