@@ -5,7 +5,8 @@ NEWSMON := $(VENV)/bin/newsmon
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
-export PREFECT_LOGGING_LEVEL ?= WARNING
+# INFO: each flow run logs its progress (feeds polled, pages fetched and loaded, failures) here and in the UI
+export PREFECT_LOGGING_LEVEL ?= INFO
 export DO_NOT_TRACK ?= 1
 # RUNNER=dask (a local Dask cluster) or RUNNER=tcp://host:8786 for fetch+extraction; default: in the flow process
 RUNNER ?=
@@ -71,7 +72,7 @@ lint: ## ruff
 types: ## mypy --strict on src/
 	$(VENV)/bin/mypy
 
-check: lint types test ## lint + types + tests
+check: lint types test ## lint + types + tests (what CI runs)
 
 clean: ## remove generated data (databases, archives, Prefect home, report/, export/)
 	rm -rf data/*.duckdb data/*.duckdb.wal data/archive data/demo .prefect report export
