@@ -1,27 +1,62 @@
--- What happened when: resolved events of tagged articles, merged across articles when they share the
--- date range and the set of linked entities in their sentence. One row per timeline entry with the
--- number of articles and outlets, the first article that reported it and a representative sentence.
+-- What happened when: one row per real-world event. Dated expressions (with linked entities in their
+-- sentence) are merged across articles and outlets when their date ranges overlap at the same precision
+-- and their sentences share entities (one for a day, two for a week or longer, where one shared country
+-- would join unrelated events) or at least two key terms (words of eight letters or more). Merging is
+-- transitive: a chain of such links is one event.
 CREATE OR REPLACE VIEW v_event_timeline AS
-WITH source AS (
-    SELECT e.*, a.outlet_id, a.published_at, a.title, a.url
+WITH RECURSIVE source AS (
+    SELECT
+        e.article_id || '/' || e.field || '/' || e.start_char AS node,
+        e.*, a.outlet_id, a.published_at, a.title,
+        list_distinct(list_filter(regexp_split_to_array(lower(e.sentence), '[^\p{L}]+'),
+                                  w -> length(w) >= 8)) AS terms
     FROM events e JOIN articles a ON a.id = e.article_id
     WHERE e.date_start IS NOT NULL AND len(e.entity_ids) > 0
 ),
-keyed AS (
-    SELECT *, list_sort(entity_ids) AS entity_key FROM source
+links AS (
+    SELECT x.node AS a, y.node AS b
+    FROM source x JOIN source y
+      ON x.precision = y.precision AND x.node <> y.node
+     AND x.date_start <= y.date_end AND y.date_start <= x.date_end
+    WHERE len(list_intersect(x.entity_ids, y.entity_ids)) >= CASE WHEN x.precision = 'day' THEN 1 ELSE 2 END
+       OR len(list_intersect(x.terms, y.terms)) >= 2
+),
+reach(node, label) AS (
+    SELECT node, node FROM source
+    UNION
+    SELECT l.b, r.label FROM reach r JOIN links l ON l.a = r.node
+),
+clustered AS (
+    SELECT s.*, c.cluster
+    FROM source s JOIN (SELECT node, min(label) AS cluster FROM reach GROUP BY node) c USING (node)
+),
+named AS (
+    SELECT
+        u.cluster,
+        list(u.id ORDER BY u.id) AS entity_ids,
+        list({'id': u.id, 'name': coalesce(n.name_nl, u.id)} ORDER BY u.id) AS entities
+    FROM (SELECT DISTINCT cluster, unnest(entity_ids) AS id FROM clustered) u
+    LEFT JOIN entities n ON n.id = u.id
+    GROUP BY u.cluster
 ),
 final AS (
     SELECT
-        date_start, date_end, precision, entity_key AS entity_ids,
-        (SELECT list(name_nl ORDER BY name_nl) FROM entities WHERE list_contains(entity_key, id)) AS entities,
-        count(DISTINCT article_id) AS articles,
-        count(DISTINCT outlet_id) AS outlets,
-        arg_min(article_id, published_at) AS first_article_id,
-        min(published_at) AS first_reported_at,
-        arg_min(title, published_at) AS first_title,
-        arg_max(sentence, length(sentence) * (CASE WHEN length(sentence) < 300 THEN 1 ELSE 0 END)) AS sentence,
-        list(DISTINCT expression) AS expressions
-    FROM keyed
-    GROUP BY date_start, date_end, precision, entity_key
+        min(c.date_start) AS date_start,
+        max(c.date_end) AS date_end,
+        any_value(c.precision) AS precision,              -- day | week | month | quarter | year
+        any_value(k.entity_ids) AS entity_ids,             -- sorted; entities is in the same order
+        any_value(k.entities) AS entities,                 -- [{id, name}], aligned with entity_ids
+        count(DISTINCT c.article_id) AS articles,
+        count(DISTINCT c.outlet_id) AS outlets,
+        list(DISTINCT c.article_id ORDER BY c.article_id) AS article_ids,
+        list(DISTINCT c.outlet_id ORDER BY c.outlet_id) AS outlet_ids,
+        arg_min(c.article_id, c.published_at) AS first_article_id,
+        min(c.published_at) AS first_reported_at,
+        arg_min(c.title, c.published_at) AS first_title,
+        -- the sentence naming the most of the event's entities, shorter ones first among equals
+        arg_max(c.sentence, len(c.entity_ids) * 1000 - least(length(c.sentence), 999)) AS sentence,
+        list(DISTINCT c.expression ORDER BY c.expression) AS expressions
+    FROM clustered c JOIN named k USING (cluster)
+    GROUP BY c.cluster
 )
 SELECT * FROM final ORDER BY date_start, articles DESC;

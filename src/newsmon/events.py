@@ -479,6 +479,10 @@ def find_expressions(text: str, published: date, *, names: Iterable[str] = ()) -
     sentence is taken for a name anyway. "een dag eerder" / "een maand later" count from the nearest
     dated expression before it, within a few sentences.
     """
+    if not isinstance(published, date):
+        raise TypeError(f"published={published!r}: expected a datetime.date, got {type(published).__name__}")
+    if not isinstance(text, str):
+        raise TypeError(f"text: expected str, got {type(text).__name__}")
     name_patterns = tuple(re.compile(rf"(?<!\w){re.escape(n)}(?!\w)") for n in names if n.strip())
     found: list[TemporalExpression] = []
     anaphoric: list[tuple[int, list[str]]] = []

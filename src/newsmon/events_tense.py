@@ -12,6 +12,7 @@ is followed by a conjunction or relative pronoun, and before subordinating conju
   "staat gepland", "is gepland", present "verwacht", "wil", "hoopt", "moet", "zou" + infinitive;
 - past: simple past (a list of strong and common weak forms, weak forms by their ending, separable
   prefixes glued on as in "toegaf"), perfect and pluperfect (auxiliary + participle);
+- a present clause ending in "te" + infinitive looks ahead ("houdt eind april op te bestaan");
 - otherwise present.
 
 Words right at the expression can overrule the clause: "afgelopen", "vorige", "jongstleden", "j.l."
@@ -76,6 +77,7 @@ _FUTURE = re.compile(
     r"|\b(?:gaat|gaan)\b(?:\s+\S{1,40}){0,12}?\s+\w{2,30}en\s*$",
     re.IGNORECASE,
 )
+_TE_INFINITIVE = re.compile(r"\bte\s+\w{1,30}n\s*$", re.IGNORECASE)
 
 # Clause boundaries: ; and : always; a comma followed by a conjunction or relative word; and a
 # subordinating conjunction without a comma (not after a preposition, where "dat" is a pronoun).
@@ -125,6 +127,8 @@ def clause_tense(clause: str) -> Tense:
         return "future"
     if _has_past(text):
         return "past"
+    if _TE_INFINITIVE.search(text):  # "het panel houdt eind april op te bestaan": an intention or schedule
+        return "future"
     return "present"
 
 

@@ -71,9 +71,8 @@ def _timeline(store: Store) -> pd.DataFrame:
         store,
         "SELECT t.date_start, t.date_end, t.precision, t.entities, t.articles, t.outlets, t.sentence "
         "FROM v_event_timeline t WHERE t.precision IS NOT NULL AND EXISTS ("
-        "  SELECT 1 FROM events e JOIN article_topics a ON a.article_id = e.article_id"
-        "  WHERE a.topic = ? AND a.relevance IN ('primary', 'secondary') AND e.date_start = t.date_start"
-        "    AND list_sort(e.entity_ids) = t.entity_ids"
+        "  SELECT 1 FROM article_topics a WHERE a.topic = ? AND a.relevance IN ('primary', 'secondary')"
+        "    AND list_contains(t.article_ids, a.article_id)"
         ") ORDER BY t.date_start, t.articles DESC",
         [TOPIC],
     ).pipe(_as_dates, "date_start", "date_end")
@@ -85,7 +84,8 @@ def _as_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 
 def _names(value: Any, limit: int | None = None) -> str:
-    names = list(value) if value is not None else []
+    # v_event_timeline.entities holds {id, name} pairs
+    names = [v["name"] if isinstance(v, dict) else str(v) for v in value] if value is not None else []
     shown = names[:limit] if limit else names
     return ", ".join(shown) + (f" +{len(names) - len(shown)}" if len(names) > len(shown) else "")
 
