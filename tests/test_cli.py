@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import select
 import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -77,6 +81,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, demo_site: DemoSite) -> Pa
     result = newsmon("ingest", "--config", str(cfg))
     assert result.returncode == 0, result.stderr
     assert "new articles:" in result.stdout
+    # not a terminal: plain progress lines on standard error, the summary on standard output
+    assert "feeds polled: 10 of 10" in result.stderr and "pages loaded: 65 of 65" in result.stderr
     return tmp / "demo.duckdb"
 
 
@@ -117,3 +123,116 @@ def test_second_writer_gets_a_clear_message(demo_db: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+# --- read-only commands, bad input, progress, start-up --------------------------------------------
+
+READERS = [["report", "--out", "{tmp}/r"], ["export", "--out", "{tmp}/e"], ["explain", "0123abcd"], ["sql"],
+           ["check-db"], ["index"], ["reprocess"]]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", READERS, ids=lambda c: c[0])
+def test_a_mistyped_db_is_one_line_and_creates_nothing(tmp_path: Path, command: list[str]) -> None:
+    missing = tmp_path / "data" / "demo.duckbd"
+    result = newsmon(*[a.format(tmp=tmp_path) for a in command], "--db", str(missing), "--config",
+                     str(ROOT / "config" / "demo"))  # fmt: skip
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.count("\n") == 1 and str(missing) in result.stderr and "no such database" in result.stderr
+    assert "newsmon ingest" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_default_db_names_the_command_that_creates_it(tmp_path: Path) -> None:
+    cfg = demo_config_dir(tmp_path, "http://127.0.0.1:8765")
+    result = newsmon("explain", "0123abcd", "--config", str(cfg))
+    assert result.returncode == 2
+    assert f"{tmp_path / 'demo.duckdb'}: no database yet" in result.stderr and "make demo" in result.stderr
+    assert not (tmp_path / "demo.duckdb").exists()
+
+
+def test_extract_refuses_what_is_not_html(tmp_path: Path) -> None:
+    png = tmp_path / "foto.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    yaml = tmp_path / "instellingen.yaml"
+    yaml.write_text("db_path: data/x.duckdb\nhttp:\n  retries: 2\n", encoding="utf-8")
+    page = tmp_path / "artikel.html"
+    page.write_text("<html><head><title>Kort bericht</title></head><body><article><p>Een korte tekst over de "
+                    "haven van Rotterdam, waar donderdag een nieuw schip aankwam.</p></article></body></html>",
+                    encoding="utf-8")  # fmt: skip
+    for path, kind in ((png, "a PNG image"), (yaml, "YAML")):
+        result = newsmon("extract", str(path), "--url", "https://example.nl/a")
+        assert result.returncode == 2 and result.stdout == ""
+        assert f"{path}: not an HTML page: this is {kind}" in result.stderr
+    assert newsmon("extract", str(page), "--url", "https://example.nl/a").returncode == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["analyze", "{text}", "--date", "2025-02-30"], "--date '2025-02-30': February 2025 has 28 days, not 30"),
+    (["analyze", "{text}", "--date", "2024-02-30"], "February 2024 has 29 days"),
+    (["explain", "{text}", "--date", "2024-13-01"], "--date '2024-13-01': there is no month 13"),
+    (["analyze", "{text}", "--date", "19-06-2024"], "expected a date as YYYY-MM-DD"),
+    (["reprocess", "--since", "2024-04-31"], "--since '2024-04-31': April 2024 has 30 days, not 31"),
+    (["analyze", "{latin1}", "--date", "2024-06-19"], "not UTF-8 text (byte 0xe9 at offset"),
+    (["explain", "{latin1}"], "not UTF-8 text"),
+])  # fmt: skip
+def test_bad_input_says_what_is_wrong_without_a_traceback(tmp_path: Path, args: list[str], message: str) -> None:
+    text = tmp_path / "bericht.txt"
+    text.write_text("Poetin ontving Kim Jong-un donderdag in Vladivostok.", encoding="utf-8")
+    latin1 = tmp_path / "oud.txt"
+    latin1.write_bytes("Het caf\u00e9 aan de haven.".encode("latin-1"))
+    result = newsmon(*[a.format(text=text, latin1=latin1) for a in args], "--config", str(ROOT / "config")) \
+        if args[0] != "analyze" else newsmon(*[a.format(text=text, latin1=latin1) for a in args])
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_explain_on_a_file_reads_the_configured_rules(tmp_path: Path) -> None:
+    cfg = tmp_path / "cfg"
+    shutil.copytree(ROOT / "config" / "demo", cfg)
+    (cfg / "topics.yaml").write_text("topics: []\n", encoding="utf-8")
+    text = tmp_path / "bericht.txt"
+    text.write_text("Poetin ontving Kim Jong-un donderdag in Vladivostok.", encoding="utf-8")
+    result = newsmon("explain", str(text), "--config", str(cfg))
+    assert result.returncode == 2
+    assert str(cfg / "topics.yaml") in result.stderr  # the configuration's own rules, not the project's
+
+
+def test_feeds_check_with_the_demo_site_down_says_how_to_start_it(tmp_path: Path) -> None:
+    cfg = demo_config_dir(tmp_path, f"http://127.0.0.1:{closed_port()}")
+    result = newsmon("feeds", "check", "--config", str(cfg))
+    assert result.returncode == 0
+    assert "newest (Amsterdam)" in result.stdout.splitlines()[0]
+    assert "hint: none of the 10 feeds could be reached" in result.stdout and "--demo" in result.stdout
+
+
+def test_reingest_is_quiet_with_q_and_draws_bars_on_a_terminal(demo_db: Path) -> None:
+    quiet = newsmon("-q", "ingest", "--config", str(demo_db.parent / "config"))
+    assert quiet.returncode == 0 and quiet.stderr == "" and "nothing new" in quiet.stdout
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([str(CLI), "ingest", "--config", str(demo_db.parent / "config")],
+                            stdout=subprocess.PIPE, stderr=follower, env={**os.environ, "COLUMNS": "120"})  # fmt: skip
+    os.close(follower)
+    seen = b""
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if select.select([leader], [], [], 0.2)[0]:
+            try:
+                seen += os.read(leader, 65536)
+            except OSError:
+                break
+    proc.wait(timeout=60)
+    os.close(leader)
+    assert proc.returncode == 0
+    screen = seen.decode("utf-8", errors="replace")
+    assert "feeds polled" in screen and "10/10" in screen and "━" in screen  # a rich bar, with counts
+
+
+def test_help_imports_none_of_the_heavy_parts() -> None:
+    probe = ("import sys, newsmon.cli; heavy = ['matplotlib', 'pandas', 'duckdb', 'trafilatura', 'prefect', "
+             "'newsmon.lake', 'newsmon.demosite', 'newsmon.pipeline', 'rich.progress']; "
+             "print([m for m in heavy if m in sys.modules])")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+    started = time.monotonic()
+    assert newsmon("--help").returncode == 0
+    assert time.monotonic() - started < 3  # about 0.2 s; generous for a shared machine
