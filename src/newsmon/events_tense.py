@@ -58,10 +58,14 @@ _PAST_WORD = re.compile(
     rf"\b(?:{_SEPARABLE})?(?:{'|'.join(sorted(set(_STRONG_PAST), key=len, reverse=True))})\b", re.IGNORECASE
 )
 _PARTICIPLE = r"(?:\w{0,14}ge\w{1,24}(?:d|t|en)|(?:be|ver|ont|her|er)\w{2,24}(?:d|t|en)|\w{0,8}(?:bezocht|ontmoet))"
+# what may follow a participle that ends its clause: "zijn zondag omgekomen tijdens de aanvallen"
+_TAIL = "tijdens|in|op|bij|na|door|met|voor|aan|uit|naar|tegen|sinds|vanwege|rond|nabij"
 _PERFECT = re.compile(
     rf"\b(?:heeft|hebben|had|hadden|is|was|waren|werd|werden)\b(?:\s+\S{{1,40}}){{0,16}}?\s+{_PARTICIPLE}\b"
     rf"|\b{_PARTICIPLE}\s+(?:heeft|hebben|had|hadden|is|zijn|was|waren|werd|werden)\b"
-    rf"|\bzijn\b(?:\s+\S{{1,40}}){{0,16}}?\s+\w{{0,14}}ge\w{{1,24}}(?:d|t|en)\s*$",
+    rf"|\bzijn\b(?:\s+\S{{1,40}}){{1,16}}?\s+\w{{0,14}}ge\w{{1,24}}(?:d|t|en)(?:\s*$|\s+(?:{_TAIL})\b)"
+    # perfect with an infinitive for a participle: "heeft een raket over Japan laten vliegen"
+    r"|\b(?:heeft|hebben|had|hadden)\b(?:\s+\S{1,40}){0,16}?\s+(?:laten|zien|horen|helpen|blijven)\s+\w{1,30}n\b",
     re.IGNORECASE,
 )
 _REPORTATIVE_PERFECT = re.compile(
