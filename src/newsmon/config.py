@@ -261,6 +261,8 @@ class RoleDef(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
     phrases: tuple[str, ...] = Field(min_length=1)
+    # a head of state or government: a bare surname no full mention explains may mean its holder
+    leader: bool = False
 
 
 class RoleSpell(StrictModel):

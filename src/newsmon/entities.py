@@ -2,20 +2,29 @@
 
 What a mention can be (its `kind`):
   name       a full name or unambiguous form ("Kim Jong-un", "Poetin", "Pyongyang" as a place)
-  surname    an ambiguous short form ("Kim", "Choe"): linked only to the entity of that surname
-             most recently named in full in the same article, otherwise kept unlinked
-  role       a role phrase ("Russische president") resolved with the publication date;
-             dropped when the holder's name follows directly (apposition)
+  surname    an ambiguous short form ("Kim", "Choe"): linked to the entity of that surname most
+             recently named in full in the same article; with no such mention, to the one head of
+             state or government of that surname in office on the publication date (a headline's
+             "Kim" in 2024), unless the article uses it as someone else's first name ("Kim Clijsters")
+  role       a role phrase ("Russische president") resolved with the publication date; after
+             "voormalige", "oud-", "ex-" it names no holder. In apposition ("de Russische president
+             Poetin") the person is the name's: the role keeps only the state it belongs to
   adjective  "Russische", "Noord-Koreaanse" (of a country or place)
   demonym    "Russen", "Noord-Koreanen"
   metonym    a capital or institution standing for a government ("Moskou reageerde", "het
-             Kremlin ontkent"); `refers_to` then holds the government's (country's) id
-Genitives ("Poetins", "Sjojgoe's") are generated from every name. Unknown capitalised names
+             Kremlin ontkent"); `refers_to` then holds the government's (country's) id. After a
+             locative ("in (het) Kremlin"), a word for a town ("de hoofdstad Moskou") or what a town
+             has ("de burgemeester van Moskou") it is the place
+`refers_to` on a role or a state body ("Amerikaanse president", "Zuid-Koreaanse inlichtingendienst")
+holds the state or body named inside it. Genitives ("Poetins", "Sjojgoe's") and capitals-only forms
+("POETIN", "SEOUL (ANP)") are generated from every form. A hyphen joins a name into a compound that
+still names it ("VN-resolutie", "Koersk-regio"); a name joined by a space to another capitalised word
+is part of a longer name ("ADO Den Haag") and left to the candidates. Unknown capitalised names
 (not in the gazetteer, not at a sentence start) are kept as unlinked mentions with source
 'candidate', so the gazetteer can grow from what the news actually says.
 
-Matching is one Aho-Corasick pass (ahocorasick-rs, leftmost-longest), case-sensitive as Dutch
-news writes names; acronyms therefore match only in capitals.
+Matching is one Aho-Corasick pass (ahocorasick-rs, all overlapping matches, then longest whole-word
+matches), case-sensitive as Dutch news writes names; acronyms therefore match only in capitals.
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ import pandas as pd
 from newsmon.config import EntityDef, GazetteerFile, load_gazetteer
 from newsmon.text import Sentence, SentenceIndex, is_word_boundary, split_sentences
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 DEFAULT_GAZETTEER = Path(__file__).resolve().parents[2] / "config" / "entities.yaml"
 
 # A place after one of these is a place ("in Moskou"); elsewhere it stands for the government.
@@ -44,6 +53,16 @@ _LOCATIVE = frozenset(
 )
 _PARTICLES = r"(?:van|de|der|den|ter|ten|von|al|bin|ibn|el|le|la|du|da|dos)"
 _CAPITALISED = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w'’-]*[\w](?:\s+(?:{_PARTICLES}\s+)*[A-ZÀ-ÖØ-Þ][\w'’-]*[\w])*")
+_FORMER = frozenset("voormalig voormalige oud ex toenmalig toenmalige vorige gewezen aanstaande toekomstige".split())
+# "de hoofdstad Moskou", "de havenstad Vladivostok": the place itself
+_TOWN_WORDS = frozenset("hoofdstad stad havenstad grensstad miljoenenstad stadje plaats".split())
+# "de burgemeester van Moskou", "de inwoners van Seoul": what belongs to the town, not its government
+_OF_A_TOWN = frozenset(
+    "burgemeester burgemeesters gouverneur loco-burgemeester gemeenteraad stadsbestuur gemeente inwoners "
+    "bewoners inwoner bewoner straten centrum binnenstad buitenwijken buitenwijk wijk wijken haven luchthaven "
+    "luchthavens vliegveld station metro voorsteden voorstad omgeving rand hartje universiteit dierentuin "
+    "stadion skyline".split()
+)
 # genitive forms that are ordinary Dutch words ("Lees ook", "Hans")
 _NOT_GENITIVES = frozenset({"Lees", "Hans", "Moons", "Parks", "Hans'", "Kangs"})
 _NOT_NAMES = frozenset(
@@ -103,11 +122,38 @@ class Gazetteer:
                         if form not in table and form not in _NOT_GENITIVES:
                             generated[form].append(p)
         table.update(generated)
+        # Headlines and datelines in capitals ("POETIN ONTMOET KIM", "SEOUL (ANP)"): every form also in capitals.
+        for string in list(table):
+            upper = string.upper()
+            if upper != string and len(upper) >= 3 and upper not in table:
+                table[upper] = table[string]
         self._strings = list(table)
         self._patterns = [table[s] for s in self._strings]
         # All overlapping matches: when the longest one is glued to a word ("Amerikaanse
         # presidentsverkiezingen"), a shorter one at the same place can still count.
         self._matcher = ahocorasick_rs.AhoCorasick(self._strings, matchkind=ahocorasick_rs.MatchKind.Standard)
+        # "Amerikaanse president", "Zuid-Koreaanse inlichtingendienst": a role or body named with a
+        # state's adjective or name refers to that state, found once here rather than per mention.
+        self._embedded_state = [self._state_inside(i) for i in range(len(self._strings))]
+        self._leader_roles = frozenset(r.id for r in data.roles if r.leader)
+        self._leaders = [e for e in data.entities if any(s.role in self._leader_roles for s in e.roles)]
+
+    def _state_inside(self, index: int) -> str | None:
+        first = self._patterns[index][0]
+        if first.kind != "role" and not (first.kind == "name" and self.entities[first.target].type == "organisation"):
+            return None
+        string = self._strings[index]
+        matches = self._matcher.find_matches_as_indexes(string, overlapping=True)
+        parts = [m for m in matches if m[2] - m[1] < len(string)]
+        for i, _start, _end in _select(string, parts):
+            inner = self._patterns[i][0]
+            if inner.kind in {"adjective", "name"} and inner.target in self.entities:
+                entity = self.entities[inner.target]
+                if entity.type in {"country", "organisation"}:
+                    return entity.id
+                if entity.metonym_for:
+                    return entity.metonym_for
+        return None
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_GAZETTEER) -> Gazetteer:
@@ -124,10 +170,13 @@ class Gazetteer:
         # point ahead to an entity the article names in full anywhere (if only one fits).
         state.named_anywhere = set()
         for text in (title, lead, body):
-            for i, _s, _e in _select(text or "", self._matcher.find_matches_as_indexes(text or "", overlapping=True)):
+            matches = self._matcher.find_matches_as_indexes(text or "", overlapping=True)
+            for i, _start, end in _select(text or "", matches):
                 first = self._patterns[i][0]
                 if first.kind == "name":
                     state.named_anywhere.add(first.target)
+                elif first.kind == "surname" and _followed_by_other_name(text or "", end):
+                    state.first_names.add(self._strings[i])  # "Kim Clijsters": a bare "Kim" here may be her
                 elif first.kind == "role" and (holder := self.holder(first.target, published)) is not None:
                     state.named_anywhere.add(holder.id)
         found: list[Mention] = []
@@ -140,10 +189,12 @@ class Gazetteer:
         sentences = split_sentences(text)
         index = SentenceIndex(sentences)
         raw: list[Mention] = []
-        for pattern_index, start, end in _select(text, self._matcher.find_matches_as_indexes(text, overlapping=True)):
+        selected = _select(text, self._matcher.find_matches_as_indexes(text, overlapping=True))
+        bounds = {m[1] for m in selected} | {m[2] for m in selected}
+        for pattern_index, start, end in selected:
             sentence = index.at(start)
-            mention = self._resolve(text, start, end, self._patterns[pattern_index], published, state, field,
-                                    sentence.index if sentence else 0)  # fmt: skip
+            mention = self._resolve(text, start, end, pattern_index, published, state, field,
+                                    sentence.index if sentence else 0, bounds)  # fmt: skip
             if mention is not None:
                 raw.append(mention)
         kept = self._drop_appositive_roles(text, raw)
@@ -152,30 +203,46 @@ class Gazetteer:
         return kept
 
     def _resolve(
-        self, text: str, start: int, end: int, patterns: list[_Pattern], published: date, state: _Coreference,
-        field: str, sentence: int,
+        self, text: str, start: int, end: int, index: int, published: date, state: _Coreference,
+        field: str, sentence: int, bounds: set[int],
     ) -> Mention | None:  # fmt: skip
+        patterns = self._patterns[index]
         surface = text[start:end]
         first = patterns[0]
+        inside = self._embedded_state[index]
         if first.kind == "role":
-            holder = self.holder(first.target, published)
+            holder = None if _former(text, start) else self.holder(first.target, published)
             if holder is not None:
                 state.introduce(holder)
             return Mention(holder.id if holder else None, surface, start, end, field, sentence, "role", "gazetteer",
-                           role=first.target)
+                           inside, role=first.target)  # fmt: skip
         if first.kind == "surname":
             if _followed_by_other_name(text, end):
                 return None  # someone else's first name: the candidate pass keeps the whole name
-            entity_id = state.resolve_surname([p.target for p in patterns if p.kind == "surname"],
-                                              look_ahead=field != "body")
+            candidates = [p.target for p in patterns if p.kind == "surname"]
+            entity_id = state.resolve_surname(candidates, look_ahead=field != "body")
+            if entity_id is None and surface not in state.first_names:
+                entity_id = self._leader_with_surname(candidates, published)
             return Mention(entity_id, surface, start, end, field, sentence, "surname", "gazetteer")
         entity = self.entities[first.target]
+        if first.kind == "name" and entity.type in {"country", "place", "organisation"} and _inside_longer_name(
+            text, start, end, bounds
+        ):
+            return None  # "ADO Den Haag", "Washington Post": another name; the candidate pass keeps it
         if first.kind == "name":
             state.introduce(entity)
-            if entity.metonym_for and not _after_locative(text, start):
+            if entity.metonym_for and not _means_the_place(text, start):
                 return Mention(entity.id, surface, start, end, field, sentence, "metonym", "gazetteer",
                                entity.metonym_for)  # fmt: skip
-        return Mention(entity.id, surface, start, end, field, sentence, first.kind, "gazetteer")
+        return Mention(entity.id, surface, start, end, field, sentence, first.kind, "gazetteer", inside)
+
+    def _leader_with_surname(self, candidates: list[str], day: date) -> str | None:
+        """A bare "Kim" or "Yoon" that no full mention explains: the one head of state or government
+        of that surname in office on the day, if exactly one fits."""
+        wanted = set(candidates)
+        fits = {e.id for e in self._leaders if e.id in wanted
+                and any(s.holds_on(day) and s.role in self._leader_roles for s in e.roles)}  # fmt: skip
+        return fits.pop() if len(fits) == 1 else None
 
     def _drop_appositive_roles(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """'de Russische president Poetin': keep the name, drop the role that introduces it. The name may be
@@ -192,6 +259,9 @@ class Gazetteer:
                      or any(r.role == m.role for r in self.entities[nxt.entity_id].roles))
                 and text[m.end : nxt.start].strip(" ,") == ""
             ):  # fmt: skip
+                if m.refers_to:  # the person is the name's; the state in "de Amerikaanse president" stays
+                    kept.append(Mention(None, m.surface, m.start, m.end, m.field, m.sentence, "role", m.source,
+                                        m.refers_to, m.role))  # fmt: skip
                 continue
             kept.append(m)
         return kept
@@ -232,6 +302,7 @@ class _Coreference:
         self._last_seen: dict[str, int] = {}
         self._clock = 0
         self.named_anywhere: set[str] = set()
+        self.first_names: set[str] = set()  # surnames that are someone else's first name in this article
 
     def introduce(self, entity: EntityDef) -> None:
         self._clock += 1
@@ -251,9 +322,21 @@ def _genitives(name: str) -> list[str]:
     return []
 
 
+def _is_whole_word(text: str, start: int, end: int) -> bool:
+    """Not glued to letters or digits; a hyphen joins a name into a compound that still names it
+    ("VN-resolutie", "NAVO-top", "Koersk-regio", "Russisch-Chinese", "Oost-Oekraïne")."""
+    if is_word_boundary(text, start, end):
+        return True
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    if before.islower() and end - start >= 4 and text[start:end].isupper():
+        before = " "  # a dateline glued to the line before it on a scraped page: "geledenWASHINGTON (ANP)"
+    return not before.isalnum() and before != "_" and not after.isalnum() and after != "_"
+
+
 def _select(text: str, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """Whole-word matches, longest first at each place, never overlapping."""
-    ok = sorted((m for m in matches if is_word_boundary(text, m[1], m[2])), key=lambda m: (m[1], -(m[2] - m[1])))
+    ok = sorted((m for m in matches if _is_whole_word(text, m[1], m[2])), key=lambda m: (m[1], -(m[2] - m[1])))
     chosen: list[tuple[int, int, int]] = []
     end = -1
     for match in ok:
@@ -263,13 +346,60 @@ def _select(text: str, matches: list[tuple[int, int, int]]) -> list[tuple[int, i
     return chosen
 
 
-def _previous_word(text: str, start: int) -> str:
-    words = text[max(0, start - 40) : start].split()
-    return words[-1].lower().strip("(\"'„“") if words else ""
+def _previous_words(text: str, start: int) -> list[str]:
+    """The words before `start` (nearest last), lower-cased, articles skipped: "in het Kremlin" -> [.., "in"]."""
+    words = [w.lower().strip("(\"'„“") for w in text[max(0, start - 60) : start].split()]
+    while words and words[-1] in {"het", "de", "'t"}:
+        words.pop()
+    return words
 
 
-def _after_locative(text: str, start: int) -> bool:
-    return _previous_word(text, start) in _LOCATIVE
+def _former(text: str, start: int) -> bool:
+    """"de voormalige Russische president", "oud-premier", "ex-president": not the holder on the day."""
+    if start > 0 and text[start - 1] == "-":
+        return True
+    words = text[max(0, start - 30) : start].lower().split()
+    return bool(words) and words[-1].rstrip(",") in _FORMER
+
+
+def _means_the_place(text: str, start: int) -> bool:
+    """A capital or seat of government used as a place: after a locative preposition ("in (het) Kremlin"),
+    after a word for a town ("de hoofdstad Moskou"), or as what a town's office or people belong to
+    ("de burgemeester van Moskou", "inwoners van Seoul")."""
+    words = _previous_words(text, start)
+    if not words:
+        return False
+    if words[-1] in _LOCATIVE or words[-1] in _TOWN_WORDS:
+        return True
+    return len(words) >= 2 and words[-1] == "van" and words[-2] in _OF_A_TOWN
+
+
+_NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ](?:[\w'’-]*\w)?")
+
+
+def _inside_longer_name(text: str, start: int, end: int, bounds: set[int]) -> bool:
+    """"ADO Den Haag", "Washington Post", "Moskou Stadion": a name directly joined (one space) to another
+    capitalised word that no other gazetteer match explains is part of a longer name, not the shorter one.
+    Capitals-only matches (headlines, datelines) and the first word of a sentence are left alone."""
+    if text[start:end].isupper():
+        return False
+    after = _NAME_WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+    if after and (end + 1) not in bounds and after.group().rstrip(".") not in _NOT_NAMES:
+        return True
+    if start < 2 or text[start - 1] != " ":
+        return False
+    word_start = start - 1
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    before = text[word_start : start - 1]
+    if not _NAME_WORD.fullmatch(before) or before in _NOT_NAMES or (start - 1) in bounds:
+        return False
+    if before.endswith(("se", "sche")):  # a capitalised adjective: "de Vlaamse Oekraïne-kenner"
+        return False
+    preceding = text[:word_start].rstrip(" \"'„“‘(")
+    if not preceding or preceding[-1] in ".!?:\n|–-":  # the first word of a sentence: only an acronym ("ADO")
+        return before.isupper() and len(before) >= 2
+    return True
 
 
 def _followed_by_other_name(text: str, end: int) -> bool:
