@@ -82,6 +82,10 @@ def test_clauses_and_their_tense() -> None:
     other = "Hij bezocht met dat doel Moskou"
     assert [other[a:b] for a, b in clause_spans(other)] == [other]
     assert clause_tense("Kim komt donderdag aan") == "present"
+    joined = "Kim arriveerde woensdag en vertrekt vrijdag weer"
+    assert [joined[a:b].strip() for a, b in clause_spans(joined)] == [
+        "Kim arriveerde woensdag", "en vertrekt vrijdag weer"]
+    assert len(clause_spans("Kim en president Poetin spraken dinsdag")) == 1
 
 
 def test_bad_input_is_named() -> None:

@@ -92,7 +92,10 @@ _PREPOSITIONS = frozenset(
     "in op met van voor door na om aan bij over uit tot naar onder tegen zonder tijdens vanaf sinds ondanks "
     "volgens dankzij via per rond achter naast boven binnen buiten langs".split()
 )
-_BOUNDARY = re.compile(rf"[;:]\s*|,\s*(?=(?:{_CONJ})\b)|(?<=\s)(?=(?:{_SUBORDINATOR})\b)", re.IGNORECASE)
+# "en" before a verb in the present joins two main clauses: "arriveerde woensdag en vertrekt vrijdag".
+_AND_VERB = r"en\s+(?!(?:niet|president|minister|echt|toch|recht|contact|markt|staat|kant|nacht|macht)\b)[a-z]{2,}t\b"
+_BOUNDARY = re.compile(rf"[;:]\s*|,\s*(?=(?:{_CONJ})\b)|(?<=\s)(?=(?:{_SUBORDINATOR})\b)|(?<=\s)(?={_AND_VERB})",
+                       re.IGNORECASE)
 
 _SUBORDINATE_START = re.compile(r"^\W*(?:dat|of)\b", re.IGNORECASE)
 _PAST_MODIFIER = re.compile(r"\b(?:afgelopen|vorige|vorig|jongstleden|voorbije|sinds|sedert)\s+$", re.IGNORECASE)
