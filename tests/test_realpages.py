@@ -50,19 +50,22 @@ def test_front_pages_are_not_articles(row: dict[str, str]) -> None:
 
 
 def test_extraction_is_no_slower_than_trafilatura_plus_a_fifth() -> None:
+    """Median over rounds of (newsmon ms/page) / (trafilatura.extract ms/page), the two timed in turn
+    within each round (CPU time of this process, so other processes on the machine do not count)."""
     pages = [((REAL / r["file"]).read_bytes(), r["url"]) for r in manifest()]
-
-    def median_ms(run: object) -> float:
-        per_round = []
-        for _ in range(5):
-            started = time.perf_counter()
-            for html, url in pages:
-                run(html, url)  # type: ignore[operator]
-            per_round.append((time.perf_counter() - started) * 1000 / len(pages))
-        return statistics.median(per_round)
-
-    ours = median_ms(lambda html, url: extract_article(html, url, None, FETCHED))
-    theirs = median_ms(lambda html, url: trafilatura.extract(html, url=url))
-    print(f"extraction ms/page on {len(pages)} real pages: newsmon {ours:.1f}, trafilatura.extract {theirs:.1f}")
-    # a shared machine is noisy: the pinned bound is the issue's 1.2, with a small allowance for jitter
-    assert ours <= theirs * 1.2 + 2.0
+    extract_article(*pages[0], None, FETCHED)  # load the language model once, outside the timing
+    ratios, ours, theirs = [], [], []
+    for _ in range(7):
+        started = time.process_time()
+        for html, url in pages:
+            extract_article(html, url, None, FETCHED)
+        mid = time.process_time()
+        for html, url in pages:
+            trafilatura.extract(html, url=url)
+        done = time.process_time()
+        ours.append((mid - started) * 1000 / len(pages))
+        theirs.append((done - mid) * 1000 / len(pages))
+        ratios.append(ours[-1] / theirs[-1])
+    print(f"extraction ms/page on {len(pages)} real pages: newsmon {statistics.median(ours):.1f}, "
+          f"trafilatura.extract {statistics.median(theirs):.1f}, median ratio {statistics.median(ratios):.2f}")
+    assert statistics.median(ratios) <= 1.2
