@@ -160,3 +160,11 @@ def test_report_renders_in_chromium_without_overlapping_labels(report: ReportFil
     subprocess.run([chromium, *CHROMIUM_FLAGS, *profile, f"--window-size=1400,{height}", f"--screenshot={shot}",
                     report.html.as_uri()], capture_output=True, timeout=120, check=True)  # fmt: skip
     assert shot.stat().st_size > 50_000  # a page with three figures, not a blank canvas
+
+
+def test_an_empty_database_gives_a_page_that_says_so(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "leeg.duckdb") as store:
+        files = write_report(store, tmp_path / "report")
+    page = visible_text(files.html.read_text(encoding="utf-8"))
+    assert "Nog geen artikelen over Noord-Korea–Rusland" in page and "None" not in page and "1970" not in page
+    assert files.images == () and files.spikes == 0 and files.events == 0
