@@ -173,3 +173,33 @@ def test_text_comes_out_nfc() -> None:
     art = extract_article(page.encode(), "https://x.nl/nieuws/steun-oekraine-123", None, FETCHED)
     assert art.title == "Steun voor Oekraïne" and art.lead == "Over Oekraïne"
     assert "Oekraïne" in art.body and "\u0308" not in art.body
+
+
+TEASER = ("<div class='kaart'><h2><a href='/binnenland/{i}/{slug}'>Nieuwe regels voor {slug} gaan volgend jaar in</a>"
+          "</h2><p>Het kabinet wil dat gemeenten meer ruimte krijgen om zelf te bepalen hoe zij de nieuwe regels "
+          "voor {slug} uitvoeren.</p></div>")  # fmt: skip
+SUBJECTS = ["huurwoningen", "fietspaden", "kinderopvang", "zonnepanelen", "parkeren", "afvalinzameling",
+            "sportvelden", "bibliotheken", "speeltuinen", "markten", "haventarieven", "schoolgebouwen"]  # fmt: skip
+
+
+def test_section_pages_with_teasers_are_not_articles() -> None:
+    cards = "".join(TEASER.format(i=1000 + i, slug=s) for i, s in enumerate(SUBJECTS * 3))
+    page = f'<html lang="nl"><head><meta charset="utf-8"><title>Binnenland</title></head><body>{cards}</body></html>'
+    art = extract_article(page.encode(), "https://krant.example/binnenland", None, FETCHED)
+    assert art.status == "not_article"
+
+
+def test_an_article_with_long_link_sidebars_stays_an_article() -> None:
+    prose = "".join(
+        f"<p>De wethouder van {s} legde dinsdagavond in de raad uit waarom het plan pas na de zomer kan starten "
+        f"en wat dat betekent voor de inwoners van de wijk.</p>" for s in SUBJECTS[:6]
+    )
+    side = "".join(f"<li><a href='/binnenland/{2000 + i}/{s}'>Raad praat opnieuw over {s} in de wijk</a></li>"
+                   for i, s in enumerate(SUBJECTS * 4))  # fmt: skip
+    page = (f'<html lang="nl"><head><meta charset="utf-8"><title>Plan start na de zomer</title></head><body>'
+            f"<aside><ul>{side}</ul></aside><div class='tekst'><h1>Plan start na de zomer</h1>{prose}</div>"
+            f"<aside><h2>Meest gelezen</h2><ul>{side}</ul></aside></body></html>")  # fmt: skip
+    art = extract_article(page.encode(), "https://krant.example/binnenland/3001/plan-start-na-de-zomer", None,
+                          FETCHED)  # fmt: skip
+    assert art.status == "ok"
+    assert "Meest gelezen" not in art.body and "Raad praat opnieuw" not in art.body

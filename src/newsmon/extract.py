@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -153,7 +154,7 @@ class _PageMeta:
     paywall_text: bool = False  # paywall wording in the page's own text (links and menus excluded)
     link_density: float = 0.0  # share of the body's text that sits inside links
     article_links: int = 0  # same-site links with a headline-like text (4+ words) to a deeper path
-    paragraph_chars: int = 0  # characters in paragraphs of 12+ words outside links: the article's own prose
+    paragraph_chars: int = 0  # most characters in paragraphs (12+ words, outside links) under one parent
 
 
 def _text(value: Any) -> str | None:
@@ -449,11 +450,16 @@ def _read_structure(tree: Any, url: str, meta: _PageMeta) -> None:
     Link figures are only needed (and only counted) when the page has little prose of its own."""
     body = tree.find("body")
     body = tree if body is None else body
+    # prose per parent element: an article's paragraphs sit together, the teasers of a front page
+    # each in a card of their own
+    per_parent: dict[Any, int] = defaultdict(int)
     prose = 0
     for para in body.iter("p"):
         own = " ".join(para.xpath("text()[normalize-space()] | *[not(self::a)]//text()")).split()
         if len(own) >= 12 and not any(a.tag == "a" for a in para.iterancestors("a")):
-            prose += len(" ".join(own))
+            parent = para.getparent()
+            per_parent[parent] += len(" ".join(own))
+            prose = max(prose, per_parent[parent])
             if prose >= _INDEX_PROSE_CHARS:
                 break
     meta.paragraph_chars = prose
