@@ -203,3 +203,28 @@ def test_an_article_with_long_link_sidebars_stays_an_article() -> None:
                           FETCHED)  # fmt: skip
     assert art.status == "ok"
     assert "Meest gelezen" not in art.body and "Raad praat opnieuw" not in art.body
+
+
+PROSE = "<p>" + "De brandweer rukte zaterdagmiddag uit voor een grote brand in een loods bij het dorp. " * 5 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected", "source"),
+    [
+        # only a day on the page, in an element named for it; the footer and a list of other stories carry
+        # other dates
+        ('<div class="byline"><span>Door Jan Jansen</span> <span class="datum">01 MRT 2016</span></div>',
+         datetime(2016, 2, 29, 23, 0, tzinfo=UTC), "visible"),
+        # day and time in the line under the headline
+        ("<p>za 5 mrt 2016, 17:04</p>", datetime(2016, 3, 5, 16, 4, tzinfo=UTC), "visible"),
+        ('<div class="meta">Gepubliceerd: 19 juni 2024 14:05 | Bijgewerkt: 19 juni 2024 16:10</div>',
+         datetime(2024, 6, 19, 12, 5, tzinfo=UTC), "visible"),
+    ],
+)
+def test_dates_the_page_shows(head: str, expected: datetime, source: str) -> None:
+    page = (f'<html lang="nl"><head><meta charset="utf-8"><title>Brand in loods</title></head><body>'
+            f'<nav><a href="/">Home</a></nav><div class="artikel"><h1>Brand in loods</h1>{head}{PROSE}</div>'
+            f'<aside><h2>Net binnen</h2><ul><li><a href="/a/1/x">Ander nieuws van 12-02-2024</a></li></ul></aside>'
+            f"<footer>© 2024 Krant. Pagina bijgewerkt 21 nov 2023</footer></body></html>")  # fmt: skip
+    art = extract_article(page.encode(), "https://krant.example/nieuws/12345/brand-in-loods", None, FETCHED)
+    assert (art.published_at, art.published_source) == (expected, source)

@@ -18,11 +18,11 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
-from zoneinfo import ZoneInfo
 
 import lxml.html
 import py3langid
@@ -40,7 +40,6 @@ EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}+rules-{EXTRACT_RULES
 Status = Literal["ok", "empty", "paywalled", "not_article", "not_dutch", "live", "consent_wall"]
 __all__ = ["Article", "DateSource", "FeedHints", "extract_article"]
 
-_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 _ARTICLE_TYPES = {
     "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
     "backgroundnewsarticle", "reviewnewsarticle", "blogposting", "report", "liveblogposting",
@@ -390,9 +389,15 @@ def url_date(url: str) -> datetime | None:
 
 
 def _htmldate(tree: Any, limit: datetime) -> DateValue | None:
-    """htmldate in fast mode on the parsed tree (it works on its own copy); day precision."""
+    """htmldate in fast mode on the parsed tree, day precision. It reads a copy without footers, asides,
+    menus and link lists: their dates ("bijgewerkt 21 nov 2023", a list of other stories) are not
+    this page's, and htmldate would take the first date it finds there."""
+    own = copy(tree)
+    for node in own.xpath("//footer | //aside | //nav | //*[@role='contentinfo'] | //li[.//a]"):
+        if node.getparent() is not None:
+            node.drop_tree()
     try:
-        found = find_date(tree, url="", extensive_search=False, original_date=True,
+        found = find_date(own, url="", extensive_search=False, original_date=True,
                           max_date=limit.strftime("%Y-%m-%d"))  # fmt: skip
     except (ValueError, TypeError, RecursionError):  # a malformed tree must not cost the page
         return None
