@@ -68,8 +68,9 @@ _NAME_PRONE = frozenset({"weekday", "deictic", "month", "season"})
 # A capital is a sentence's own after its start, a colon, a bracket or a dash, also with a quote mark in
 # between ("Hij zei: 'Maandag ...'"); after a quote mark alone it is a title: het boek 'Vrijdag de dertiende'.
 _SENTENCE_OPENING = re.compile(r"(?:^|[:;,(\[\u2013\u2014-])\s*[\"'\u2018\u201c\u201e\u00ab]?\s*$")
-# Recurring days and months are no dated event: "elke maandag", "iedere zomer", "op zondagen".
-_RECURRING = re.compile(r"\b(?:elke|iedere|ieder|alle)\s+$", re.I)
+# Recurring days and months are no dated event: "elke maandag", "iedere zomer", "elk jaar op 9 mei".
+_RECURRING = re.compile(r"\b(?:elke|iedere|ieder|alle)\s+$|\b(?:elk|ieder)\s+jaar\s+(?:op|in|rond|met)\s+(?:de\s+)?$",
+                        re.I)
 # "in de morgen", "de volgende morgen": the morning, not tomorrow.
 _MORNING = re.compile(r"\b(?:de|die|deze|elke|iedere|volgende|goede|een|zondag|zaterdag)\s+$", re.I)
 # "de herfst van zijn leven": a season of something that is not a year.

@@ -34,6 +34,13 @@ _UNIT = r"dag|dagen|week|weken|maand|maanden|jaar"
 _COUNTED = (r"euro|dollar|roebel|won|pond|man|mensen|soldaten|militairen|doden|slachtoffers|gevallen|km|kilometer|"
             r"meter|ton|kilo|stuks|exemplaren|inwoners|procent|raketten|granaten|vaten|banen|woningen|keer")
 
+_ENGLISH_MONTHS = ("January February March April May June July August September October November "
+                   "December").split()
+# Fixed-date days that news about Korea and Russia names instead of the date (month, day).
+_HOLIDAYS = {"koreaanse bevrijdingsdag": (8, 15), "bevrijdingsdag van korea": (8, 15), "dag van de overwinning": (5, 9),
+             "overwinningsdag": (5, 9), "dag van de zon": (4, 15), "nieuwjaarsdag": (1, 1), "eerste kerstdag": (12, 25),
+             "kerstmis": (12, 25), "oudejaarsdag": (12, 31)}  # fmt: skip
+
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("earlier_this", re.compile(r"\beerder\s+(deze|dit)\s+(week|maand|jaar)\b", re.I)),
     ("anaphoric", re.compile(
@@ -51,6 +58,11 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"\b(?:tussen\s+(\d{{1,2}})\s+en|(\d{{1,2}})\s*(?:-|\u2013|\u2014|t/m|tot en met|tot))\s*(\d{{1,2}})\s+"
         rf"({_MONTH})(?:\s+({_YEAR}))?\b", re.I)),
     ("date", re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})(?:\s+({_YEAR}))?\b", re.I)),
+    # embedded posts and quoted English sources: "July 18, 2018"
+    ("english_date", re.compile(rf"\b({'|'.join(_ENGLISH_MONTHS)})\s+(\d{{1,2}}),\s+({_YEAR})\b")),
+    ("holiday", re.compile(
+        r"\b(?:de\s+)?(Koreaanse\s+bevrijdingsdag|bevrijdingsdag\s+van\s+Korea|Dag\s+van\s+de\s+Overwinning|"
+        r"Overwinningsdag|Dag\s+van\s+de\s+Zon|Nieuwjaarsdag|eerste\s+kerstdag|Kerstmis|Oudejaarsdag)\b", re.I)),
     ("part_month", re.compile(
         rf"\b(begin|half|midden|eind|einde|medio)\s+(?:({_MONTH})(?:\s+({_YEAR}))?|(deze|vorige|volgende) maand)\b",
         re.I)),
@@ -159,6 +171,22 @@ def _resolve_date(g: list[str], pub: date, tense: Tense) -> Range | None:
     elif tense == "future" and not g[2]:
         options = [d for d in options if d >= pub] or options
     day = min(options, key=lambda d: abs((d - pub).days))
+    return day, day, "day"
+
+
+def _resolve_english_date(g: list[str], pub: date, tense: Tense) -> Range | None:
+    day = date(int(g[2]), [m.lower() for m in _ENGLISH_MONTHS].index(g[0]) + 1, int(g[1]))
+    return day, day, "day"
+
+
+def _resolve_holiday(g: list[str], pub: date, tense: Tense) -> Range | None:
+    """The latest such day on or before publication, unless the clause looks ahead."""
+    month, day_number = _HOLIDAYS[" ".join(g[0].split())]
+    day = date(pub.year, month, day_number)
+    if tense == "future" and day < pub:
+        day = day.replace(year=pub.year + 1)
+    elif tense != "future" and day > pub:
+        day = day.replace(year=pub.year - 1)
     return day, day, "day"
 
 
@@ -326,6 +354,8 @@ def _resolve_year(g: list[str], pub: date, tense: Tense) -> Range | None:
 
 _RESOLVERS: dict[str, Callable[[list[str], date, Tense], Range | None]] = {
     "date": _resolve_date,
+    "english_date": _resolve_english_date,
+    "holiday": _resolve_holiday,
     "numeric_date": _resolve_numeric_date,
     "day_range": _resolve_day_range,
     "month_year": _resolve_month_year,
@@ -374,6 +404,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "count_ago": ("geleden",),
     "count_ahead": ("over ",),
     "date": tuple(MONTHS),
+    "english_date": tuple(m.lower() for m in _ENGLISH_MONTHS),
+    "holiday": ("bevrijdingsdag", "overwinning", "dag van de zon", "nieuwjaarsdag", "kerst", "oudejaarsdag"),
     "day_range": tuple(MONTHS),
     "part_month": ("begin", "half", "midden", "eind", "medio"),
     "part_year": ("begin", "midden", "medio", "eind"),
