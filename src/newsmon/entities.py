@@ -53,7 +53,10 @@ _LOCATIVE = frozenset(
 )
 _PARTICLES = r"(?:van|de|der|den|ter|ten|von|al|bin|ibn|el|le|la|du|da|dos)"
 _CAPITALISED = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w'’-]*[\w](?:\s+(?:{_PARTICLES}\s+)*[A-ZÀ-ÖØ-Þ][\w'’-]*[\w])*")
-_FORMER = frozenset("voormalig voormalige oud ex toenmalig toenmalige vorige gewezen aanstaande toekomstige".split())
+# "de voormalige Russische president", "een Amerikaanse president": no holder on the day
+_FORMER = frozenset(
+    "voormalig voormalige oud ex toenmalig toenmalige vorige gewezen aanstaande toekomstige een".split()
+)
 # "de hoofdstad Moskou", "de havenstad Vladivostok": the place itself
 _TOWN_WORDS = frozenset("hoofdstad stad havenstad grensstad miljoenenstad stadje plaats".split())
 # "de burgemeester van Moskou", "de inwoners van Seoul": what belongs to the town, not its government
@@ -195,7 +198,7 @@ class Gazetteer:
             sentence = index.at(start)
             mention = self._resolve(text, start, end, pattern_index, published, state, field,
                                     sentence.index if sentence else 0, bounds)  # fmt: skip
-            if mention is not None:
+            if mention is not None and not _in_credit_line(text, start, end):
                 raw.append(mention)
         kept = self._drop_appositive_roles(text, raw)
         kept.extend(_candidates(text, sentences, raw, field))
@@ -354,8 +357,22 @@ def _previous_words(text: str, start: int) -> list[str]:
     return words
 
 
+_CREDIT = re.compile(r"[A-Z]{2,}(?:/[A-Z]{2,})*")
+
+
+def _in_credit_line(text: str, start: int, end: int) -> bool:
+    """"SEOUL (ANP/AFP) - ...": news agencies credited after a dateline are not mentions of them."""
+    left = text.rfind("(", max(0, start - 40), start)
+    right = text.find(")", end, end + 40)
+    if left < 0 or right < 0 or not _CREDIT.fullmatch(text[left + 1 : right]):
+        return False
+    before = text[max(0, left - 40) : left].split()
+    return "/" in text[left:right] or (bool(before) and before[-1].isupper() and len(before[-1]) > 2)
+
+
 def _former(text: str, start: int) -> bool:
-    """"de voormalige Russische president", "oud-premier", "ex-president": not the holder on the day."""
+    """"de voormalige Russische president", "oud-premier", "ex-president", and the indefinite "een
+    Amerikaanse president" (any holder): not the holder on the day."""
     if start > 0 and text[start - 1] == "-":
         return True
     words = text[max(0, start - 30) : start].lower().split()
