@@ -5,9 +5,7 @@ WITH source AS (
     SELECT day, outlet_id, topic, relevance FROM v_topic_articles WHERE relevance <> 'none'
 ),
 bounds AS (
-    SELECT min(CAST(timezone('Europe/Amsterdam', published_at) AS DATE)) AS first_day,
-           max(CAST(timezone('Europe/Amsterdam', published_at) AS DATE)) AS last_day
-    FROM articles WHERE published_at IS NOT NULL
+    SELECT min(day) AS first_day, max(day) AS last_day FROM stg_articles WHERE published_at IS NOT NULL
 ),
 days AS (
     SELECT CAST(d AS DATE) AS day FROM bounds, range(first_day, last_day + INTERVAL 1 DAY, INTERVAL 1 DAY) t(d)

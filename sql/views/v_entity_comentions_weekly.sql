@@ -1,25 +1,21 @@
 -- Pairs of entities named together, per ISO week: in the same article and in the same sentence.
--- Each unordered pair appears once (entity_a < entity_b).
+-- Each unordered pair appears once (entity_a < entity_b). Reads entity_comentions, one row per
+-- article and pair, kept up to date at every load (see sql/schema/006_entity_comentions.sql).
 CREATE OR REPLACE VIEW v_entity_comentions_weekly AS
 WITH source AS (
-    SELECT DISTINCT article_id, week, field, sentence, entity_id, entity FROM v_entity_mentions
+    SELECT a.week, c.entity_a, c.entity_b, c.same_sentence
+    FROM entity_comentions c JOIN stg_articles a USING (article_id)
+    WHERE a.status IN ('ok', 'paywalled')
 ),
-article_pairs AS (
-    SELECT DISTINCT a.week, a.article_id, a.entity_id AS entity_a, b.entity_id AS entity_b,
-           a.entity AS name_a, b.entity AS name_b
-    FROM source a JOIN source b ON a.article_id = b.article_id AND a.entity_id < b.entity_id
-),
-sentence_pairs AS (
-    SELECT DISTINCT a.article_id, a.entity_id AS entity_a, b.entity_id AS entity_b
-    FROM source a JOIN source b
-      ON a.article_id = b.article_id AND a.field = b.field AND a.sentence = b.sentence AND a.entity_id < b.entity_id
+weekly AS (
+    SELECT week, entity_a, entity_b,
+           count(*) AS articles,                                  -- articles naming both
+           count(*) FILTER (WHERE same_sentence) AS articles_same_sentence  -- of which: both in one sentence
+    FROM source GROUP BY ALL
 ),
 final AS (
-    SELECT p.week, p.entity_a, any_value(p.name_a) AS name_a, p.entity_b, any_value(p.name_b) AS name_b,
-           count(*) AS articles,                                  -- articles naming both
-           count(s.article_id) AS articles_same_sentence          -- of which: both in one sentence
-    FROM article_pairs p
-    LEFT JOIN sentence_pairs s USING (article_id, entity_a, entity_b)
-    GROUP BY p.week, p.entity_a, p.entity_b
+    SELECT w.week, w.entity_a, ea.name_nl AS name_a, w.entity_b, eb.name_nl AS name_b,
+           w.articles, w.articles_same_sentence
+    FROM weekly w JOIN entities ea ON ea.id = w.entity_a JOIN entities eb ON eb.id = w.entity_b
 )
 SELECT * FROM final ORDER BY week, articles DESC;

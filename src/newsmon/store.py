@@ -549,6 +549,8 @@ class Store:
                 for frame_name, statement in _LOAD_STATEMENTS:
                     if len(frames[frame_name]):
                         self.con.execute(statement)
+                if len(frames["b_enriched"]):
+                    refresh_comentions(self.con)
         finally:
             for name in frames:
                 self.con.unregister(name)
@@ -626,6 +628,15 @@ class Store:
             [datetime.now(UTC)],
         )
         return True
+
+
+# --- derived tables kept with the rows they come from ------------------------------------------
+
+
+def refresh_comentions(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
+    """Rebuild entity_comentions for the articles in the registered staging frame b_enriched, from
+    their freshly loaded mentions (call inside the load's transaction)."""
+    con.execute((sql_dir / "refresh" / "entity_comentions.sql").read_text(encoding="utf-8"))
 
 
 # (frame, statement): a statement is skipped when its frame has no rows.
