@@ -70,7 +70,7 @@ def test_cli_json_and_clear_errors(tmp_path: Path) -> None:
     out = subprocess.run([CLI, "eval", str(tmp_path), "--json"], capture_output=True, text=True, check=True)
     data = json.loads(out.stdout)
     assert data["overall"]["texts"] == 2 and data["batches"][0]["name"] == "mini"
-    missing = subprocess.run([CLI, "eval", str(tmp_path / "nope")], capture_output=True, text=True)
+    missing = subprocess.run([CLI, "eval", str(tmp_path / "nope")], capture_output=True, text=True, check=False)
     assert missing.returncode == 2 and "nope: no such folder" in missing.stderr
     (tmp_path / "mini" / "labels.csv").write_text("file,relevance,themes,key_entities\nA1.txt,big,,\n")
     with pytest.raises(EvalError, match=r"labels.csv:2: relevance 'big' is not one of"):

@@ -4,16 +4,18 @@ and dated events. Used by the ingest workers, by reprocessing, and by `newsmon a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from newsmon.config import Config, ConfigError
+from newsmon.document import Document
 from newsmon.entities import DEFAULT_GAZETTEER, Gazetteer, Mention
 from newsmon.events import RULES_VERSION as EVENT_RULES_VERSION
 from newsmon.events import TemporalExpression, find_expressions
-from newsmon.text import split_sentences
 from newsmon.topics import DEFAULT_TOPICS, TopicResult, TopicRules
 
 ANALYSED_STATUSES = frozenset({"ok", "paywalled"})  # a paywalled teaser still says what it is about
@@ -79,13 +81,11 @@ class Analysis:
         return any(t.relevance in EVENTS_FOR_LEVELS for t in self.topics)
 
 
-def _events(fields: dict[str, str | None], published: date, mentions: tuple[Mention, ...]) -> tuple[Event, ...]:
+def _events(document: Document, mentions: tuple[Mention, ...], names: tuple[str, ...]) -> tuple[Event, ...]:
     events = []
-    for name, text in fields.items():
-        if not text:
-            continue
-        sentences = split_sentences(text)
-        for expr in find_expressions(text, published):
+    for name, part in document.fields.items():
+        sentences = part.sentences
+        for expr in find_expressions(part.text, document.published, names=names, sentences=sentences):
             sentence = sentences[expr.sentence] if expr.sentence < len(sentences) else None
             ids = sorted({m.entity_id for m in mentions
                           if m.field == name and m.sentence == expr.sentence and m.entity_id})  # fmt: skip
@@ -96,14 +96,29 @@ def _events(fields: dict[str, str | None], published: date, mentions: tuple[Ment
 def analyse(
     body: str, published: date, title: str | None = None, lead: str | None = None, resources: Resources | None = None
 ) -> Analysis:
+    """Entities, topics and events of one article, from one Document (the text is split and tokenised once)."""
     resources = resources or Resources()
     gazetteer, rules = resources.load_gazetteer(), resources.load_topics()
-    mentions = tuple(gazetteer.find(body, published, title, lead))
-    fields = {"title": title, "lead": lead, "body": body}
-    topics = tuple(rules.tag(fields, mentions, gazetteer))
+    document = Document.build(body, published, title, lead)
+    mentions = tuple(gazetteer.find(document.text("body") or "", published, document.text("title"),
+                                    document.text("lead")))  # fmt: skip
+    topics = tuple(rules.tag_document(document, mentions, gazetteer))
     tagged = any(t.relevance in EVENTS_FOR_LEVELS for t in topics)
-    events = _events(fields, published, mentions) if tagged else ()
+    events = _events(document, mentions, _proper_names(gazetteer)) if tagged else ()
     return Analysis(mentions, topics, events, gazetteer.version, rules.version)
+
+
+@cache
+def _proper_names(gazetteer: Gazetteer) -> tuple[str, ...]:
+    """The gazetteer's names that hold a weekday, month or season word ("De Morgen", "Arabische Lente"):
+    inside them nothing is a date."""
+    return tuple(sorted({n for e in gazetteer.data.entities for n in e.names if _CALENDAR_WORD.search(n)}))
+
+
+_CALENDAR_WORD = re.compile(
+    r"(?i)\b(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|morgen|januari|februari|maart|april|mei"
+    r"|juni|juli|augustus|september|oktober|november|december|lente|zomer|herfst|winter|najaar|voorjaar)\b"
+)
 
 
 def analysis_json(result: Analysis, resources: Resources | None = None) -> dict[str, Any]:

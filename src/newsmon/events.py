@@ -18,7 +18,7 @@ dateparser.parse on the same spans, told past or future from the clause, got 22 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -38,7 +38,7 @@ from newsmon.events_calendar import (
     week_of,
 )
 from newsmon.events_tense import Tense, clause_spans, clause_tense, forced_direction, subordinate_tense
-from newsmon.text import split_sentences
+from newsmon.text import Sentence, split_sentences
 
 RULES_VERSION = "2"
 __all__ = ["MONTHS", "RULES_VERSION", "WEEKDAYS", "Precision", "TemporalExpression", "find_expressions",
@@ -117,13 +117,16 @@ def _shift(base: TemporalExpression, g: list[str]) -> Range | None:
     return date(year, 1, 1), date(year, 12, 31), "year"
 
 
-def find_expressions(text: str, published: date, *, names: Iterable[str] = ()) -> list[TemporalExpression]:
+def find_expressions(
+    text: str, published: date, *, names: Iterable[str] = (), sentences: Sequence[Sentence] | None = None
+) -> list[TemporalExpression]:
     """All temporal expressions in `text`, resolved against `published` where possible.
 
     Each expression is dated by the tense of the clause that holds it (events_tense), unless the words at
     it decide ("afgelopen", "volgende", "sinds"). `names` are proper names (outlets, places, titles) inside
     which nothing is temporal, e.g. a gazetteer's names; a weekday, month or season capitalised inside a
-    sentence is taken for a name anyway. "een dag eerder" / "een maand later" count from the nearest
+    sentence is taken for a name anyway. `sentences`: the text already split (a Document's).
+    "een dag eerder" / "een maand later" count from the nearest
     dated expression before it, within a few sentences.
     """
     if not isinstance(published, date):
@@ -133,7 +136,7 @@ def find_expressions(text: str, published: date, *, names: Iterable[str] = ()) -
     name_patterns = tuple(re.compile(rf"(?<!\w){re.escape(n)}(?!\w)") for n in names if n.strip())
     found: list[TemporalExpression] = []
     anaphoric: list[tuple[int, list[str]]] = []
-    for sentence in split_sentences(text):
+    for sentence in split_sentences(text) if sentences is None else sentences:
         low = sentence.text.lower()
         has_year = _FOUR_DIGITS.search(low) is not None
         kinds = [(k, p) for k, p in PATTERNS

@@ -23,9 +23,9 @@ from __future__ import annotations
 import fnmatch
 import math
 import re
-from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
@@ -51,8 +51,9 @@ from luqum.tree import (
 from pydantic import Field
 
 from newsmon.config import ConfigError, StrictModel, validate_file
+from newsmon.document import Document
 from newsmon.entities import Gazetteer, Mention
-from newsmon.text import WORD, Sentence, split_sentences
+from newsmon.text import WORD, Sentence
 
 RULES_ENGINE_VERSION = "1"
 DEFAULT_TOPICS = Path(__file__).resolve().parents[2] / "config" / "topics.yaml"
@@ -428,8 +429,12 @@ class TopicRules:
     def tag(
         self, fields: dict[str, str | None], mentions: Sequence[Mention], gazetteer: Gazetteer
     ) -> list[TopicResult]:
-        info = _entity_info(gazetteer)
-        units = list(_units(fields, mentions, info))
+        """Tag loose texts (title, lead, body); `tag_document` when the Document is built already."""
+        document = Document.build(fields.get("body") or "", date.min, fields.get("title"), fields.get("lead"))
+        return self.tag_document(document, mentions, gazetteer)
+
+    def tag_document(self, document: Document, mentions: Sequence[Mention], gazetteer: Gazetteer) -> list[TopicResult]:
+        units = _units(document, mentions, _entity_info(gazetteer))
         return [self._tag_topic(topic, units) for topic in self.data.topics]
 
     def _tag_topic(self, topic: TopicRule, units: list[_Unit]) -> TopicResult:
@@ -553,29 +558,25 @@ def _in_enumeration(scope: Scope, side_hits: list[Hit], other_hits: list[Hit]) -
     return False
 
 
-def _units(
-    fields: dict[str, str | None], mentions: Sequence[Mention], info: dict[str, tuple[str | None, str]]
-) -> Iterable[_Unit]:
+def _units(document: Document, mentions: Sequence[Mention], info: dict[str, tuple[str | None, str]]) -> list[_Unit]:
     by_field: dict[str, list[Mention]] = {}
     for m in mentions:
         by_field.setdefault(m.field, []).append(m)
     units: list[_Unit] = []
-    for name in _FIELDS:
-        text = fields.get(name)
-        if not text:
-            continue
-        paragraph_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
-        for sentence in _split_units(name, text):
-            in_sentence = [m for m in by_field.get(name, []) if sentence.start <= m.start < sentence.end]
-            scope = Scope(name, _tokens(text, sentence.start, sentence.end), in_sentence, info, text)
-            paragraph = bisect_right(paragraph_starts, sentence.start) - 1
-            units.append(_Unit(name, sentence.index, paragraph, sentence.start, sentence.end, sentence.text, scope,
-                               name))  # fmt: skip
-    _assign_head_roles(units, fields)
+    for name, part in document.fields.items():
+        field_mentions = by_field.get(name, [])
+        for i, sentence in enumerate(part.sentences):
+            pieces = _headline_clauses(part.text, sentence) if name == "title" else [sentence]
+            for piece in pieces:
+                in_sentence = [m for m in field_mentions if piece.start <= m.start < piece.end]
+                tokens = list(part.tokens[i]) if piece is sentence else _tokens(part.text, piece.start, piece.end)
+                scope = Scope(name, tokens, in_sentence, info, part.text)
+                units.append(_Unit(name, piece.index, part.paragraphs[i], piece.start, piece.end, piece.text, scope,
+                                   name))  # fmt: skip
+    _assign_head_roles(units, {name: document.text(name) for name in _FIELDS})
     return units
 
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*")
 HEADLINE_MAX_WORDS = 20
 LEAD_MAX_SENTENCES = 2
 
@@ -617,20 +618,18 @@ def _is_headline(paragraph: list[_Unit]) -> bool:
     return len(paragraph) <= 2 and len(WORD.findall(text)) <= HEADLINE_MAX_WORDS and not text.rstrip().endswith(".")
 
 
-def _split_units(field_name: str, text: str) -> list[Sentence]:
-    """Sentences; in a headline a semicolon also separates two stories ("X in Pyongyang; Rusland ...")."""
-    sentences = split_sentences(text)
-    if field_name != "title":
-        return sentences
+def _headline_clauses(text: str, sentence: Sentence) -> list[Sentence]:
+    """In a headline a semicolon separates two stories ("X in Pyongyang; Rusland ...")."""
+    if ";" not in sentence.text:
+        return [sentence]
     parts: list[Sentence] = []
-    for s in sentences:
-        offset = s.start
-        for piece in s.text.split(";"):
-            stripped = piece.strip()
-            if stripped:
-                start = text.index(stripped, offset)
-                parts.append(Sentence(s.index, start, start + len(stripped), stripped))
-                offset = start + len(stripped)
+    offset = sentence.start
+    for piece in sentence.text.split(";"):
+        stripped = piece.strip()
+        if stripped:
+            start = text.index(stripped, offset)
+            parts.append(Sentence(sentence.index, start, start + len(stripped), stripped))
+            offset = start + len(stripped)
     return parts
 
 

@@ -1,0 +1,68 @@
+"""One article's text, taken apart once for every enricher.
+
+A `Document` holds, per field (title, lead, body), the NFC-normalised text, its sentences with offsets,
+each sentence's lower-cased word tokens with offsets, and which paragraph each sentence is in. Entities,
+topics and events all read the same sentences, so a sentence index means the same thing in every table,
+and the splitting and tokenising happen once per article instead of once per enricher.
+
+Offsets index the normalised text; ingest stores NFC text already, so they index the stored body too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from newsmon.text import WORD, Sentence, split_sentences
+
+FIELDS = ("title", "lead", "body")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*")
+
+
+@dataclass(frozen=True)
+class FieldText:
+    name: str
+    text: str
+    sentences: tuple[Sentence, ...]
+    paragraphs: tuple[int, ...]  # paragraph index of each sentence
+
+    @cached_property
+    def tokens(self) -> tuple[tuple[tuple[str, int, int], ...], ...]:
+        """Per sentence: (lower-cased token, start, end) with offsets into the field's text."""
+        return tuple(
+            tuple((m.group().lower(), m.start(), m.end()) for m in WORD.finditer(self.text, s.start, s.end))
+            for s in self.sentences
+        )
+
+
+@dataclass(frozen=True)
+class Document:
+    published: date
+    fields: dict[str, FieldText] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, body: str, published: date, title: str | None = None, lead: str | None = None) -> Document:
+        texts = {"title": title, "lead": lead, "body": body}
+        fields = {}
+        for name in FIELDS:
+            text = texts[name]
+            if not text:
+                continue
+            text = unicodedata.normalize("NFC", text)
+            sentences = tuple(split_sentences(text))
+            starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
+            paragraphs = tuple(bisect_right(starts, s.start) - 1 for s in sentences)
+            fields[name] = FieldText(name, text, sentences, paragraphs)
+        return cls(published, fields)
+
+    def text(self, name: str) -> str | None:
+        found = self.fields.get(name)
+        return found.text if found else None
+
+    def sentences(self, name: str) -> tuple[Sentence, ...]:
+        found = self.fields.get(name)
+        return found.sentences if found else ()
