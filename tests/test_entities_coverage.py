@@ -130,3 +130,11 @@ def test_a_longer_proper_name_is_not_the_shorter_entity(gaz: Gazetteer) -> None:
     assert ("Rusland", "Q159") not in ids(found)
     assert ("Nederland", "Q55") in ids(found)
     assert any(m.surface.startswith("ADO Den Haag") and m.source == "candidate" for m in found)
+
+
+def test_coordinated_state_adjectives_before_a_plural_role(gaz: Gazetteer) -> None:
+    text = "De Amerikaanse en Zuid-Koreaanse defensieministers spraken elkaar."
+    roles = [(m.surface, m.entity_id, m.refers_to) for m in gaz.find(text, date(2024, 10, 10)) if m.kind == "role"]
+    assert roles == [("Amerikaanse", "nm:lloyd-austin", "Q30"), ("Zuid-Koreaanse", "nm:kim-yong-hyun", "Q884")]
+    former = gaz.find("De voormalige Franse en Duitse presidenten kwamen.", date(2024, 10, 10))
+    assert [m.kind for m in former] == ["adjective", "adjective"]

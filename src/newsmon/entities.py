@@ -30,6 +30,7 @@ matches), case-sensitive as Dutch news writes names; acronyms therefore match on
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -41,7 +42,7 @@ import ahocorasick_rs
 import pandas as pd
 
 from newsmon.config import EntityDef, GazetteerFile, load_gazetteer
-from newsmon.text import Sentence, SentenceIndex, is_word_boundary, split_sentences
+from newsmon.text import Sentence, SentenceIndex, split_sentences
 
 RULES_VERSION = "2"
 DEFAULT_GAZETTEER = Path(__file__).resolve().parents[2] / "config" / "entities.yaml"
@@ -57,6 +58,16 @@ _CAPITALISED = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w'’-]*[\w](?:\s+(?:{_PARTICLES}\
 _FORMER = frozenset(
     "voormalig voormalige oud ex toenmalig toenmalige vorige gewezen aanstaande toekomstige een".split()
 )
+# plural role nouns after coordinated state adjectives, and the singular a role phrase uses
+_PLURAL_ROLES = {
+    "presidenten": "president", "leiders": "leider", "premiers": "premier", "staatshoofden": "staatshoofd",
+    "defensieministers": "defensieminister", "buitenlandministers": "buitenlandminister",
+    "ministers van Defensie": "minister van Defensie",
+    "ministers van Buitenlandse Zaken": "minister van Buitenlandse Zaken",
+}  # fmt: skip
+_ADJ = r"[A-ZÀ-ÖØ-Þ][\w-]*e"
+_NOUNS = "|".join(sorted(_PLURAL_ROLES, key=len, reverse=True))
+_SHARED_ROLE = re.compile(rf"(?P<adjectives>{_ADJ}(?:, {_ADJ})* en (?:de )?{_ADJ}) (?P<noun>{_NOUNS})\b")
 # "de hoofdstad Moskou", "de havenstad Vladivostok": the place itself
 _TOWN_WORDS = frozenset("hoofdstad stad havenstad grensstad miljoenenstad stadje plaats".split())
 # "de burgemeester van Moskou", "de inwoners van Seoul": what belongs to the town, not its government
@@ -131,6 +142,7 @@ class Gazetteer:
             if upper != string and len(upper) >= 3 and upper not in table:
                 table[upper] = table[string]
         self._strings = list(table)
+        self._position = {string: i for i, string in enumerate(self._strings)}
         self._patterns = [table[s] for s in self._strings]
         # All overlapping matches: when the longest one is glued to a word ("Amerikaanse
         # presidentsverkiezingen"), a shorter one at the same place can still count.
@@ -172,27 +184,28 @@ class Gazetteer:
         # Headlines say "Kim" and leave the full name to the body: for title and lead, a surname may
         # point ahead to an entity the article names in full anywhere (if only one fits).
         state.named_anywhere = set()
-        for text in (title, lead, body):
-            matches = self._matcher.find_matches_as_indexes(text or "", overlapping=True)
-            for i, _start, end in _select(text or "", matches):
+        fields = [(field, text, _select(text, self._matcher.find_matches_as_indexes(text, overlapping=True)))
+                  for field, text in (("title", title), ("lead", lead), ("body", body)) if text]  # fmt: skip
+        for _field, text, selected in fields:
+            for i, _start, end in selected:
                 first = self._patterns[i][0]
                 if first.kind == "name":
                     state.named_anywhere.add(first.target)
-                elif first.kind == "surname" and _followed_by_other_name(text or "", end):
+                elif first.kind == "surname" and _followed_by_other_name(text, end):
                     state.first_names.add(self._strings[i])  # "Kim Clijsters": a bare "Kim" here may be her
                 elif first.kind == "role" and (holder := self.holder(first.target, published)) is not None:
                     state.named_anywhere.add(holder.id)
         found: list[Mention] = []
-        for field, text in (("title", title), ("lead", lead), ("body", body)):
-            if text:
-                found.extend(self._find_in(text, field, published, state))
+        for field, text, selected in fields:
+            found.extend(self._find_in(text, field, published, state, selected))
         return found
 
-    def _find_in(self, text: str, field: str, published: date, state: _Coreference) -> list[Mention]:
+    def _find_in(
+        self, text: str, field: str, published: date, state: _Coreference, selected: list[tuple[int, int, int]]
+    ) -> list[Mention]:
         sentences = split_sentences(text)
         index = SentenceIndex(sentences)
         raw: list[Mention] = []
-        selected = _select(text, self._matcher.find_matches_as_indexes(text, overlapping=True))
         bounds = {m[1] for m in selected} | {m[2] for m in selected}
         for pattern_index, start, end in selected:
             sentence = index.at(start)
@@ -200,6 +213,8 @@ class Gazetteer:
                                     sentence.index if sentence else 0, bounds)  # fmt: skip
             if mention is not None and not _in_credit_line(text, start, end):
                 raw.append(mention)
+        if any(noun in text for noun in _PLURAL_ROLES):
+            raw = self._shared_roles(text, raw, published)
         kept = self._drop_appositive_roles(text, raw)
         kept.extend(_candidates(text, sentences, raw, field))
         kept.sort(key=lambda m: (m.start, m.end))
@@ -238,6 +253,27 @@ class Gazetteer:
                 return Mention(entity.id, surface, start, end, field, sentence, "metonym", "gazetteer",
                                entity.metonym_for)  # fmt: skip
         return Mention(entity.id, surface, start, end, field, sentence, first.kind, "gazetteer", inside)
+
+    def _shared_roles(self, text: str, mentions: list[Mention], published: date) -> list[Mention]:
+        """"de Amerikaanse en Zuid-Koreaanse defensieministers": each state adjective before a plural role
+        noun names that state's holder of the role, as "de Amerikaanse defensieminister" would."""
+        adjectives = {m.start: m for m in mentions if m.kind == "adjective"}
+        for match in _SHARED_ROLE.finditer(text):
+            if _former(text, match.start()):
+                continue
+            singular = _PLURAL_ROLES[match.group("noun")]
+            for word in re.finditer(r"[^\s,]+", match.group("adjectives")):
+                adjective = adjectives.get(match.start() + word.start())
+                index = self._position.get(f"{word.group()} {singular}")
+                if adjective is None or index is None or self._patterns[index][0].kind != "role":
+                    continue
+                role = self._patterns[index][0].target
+                holder = self.holder(role, published)
+                adjectives[adjective.start] = Mention(
+                    holder.id if holder else None, adjective.surface, adjective.start, adjective.end, adjective.field,
+                    adjective.sentence, "role", "gazetteer", adjective.entity_id, role=role,
+                )
+        return [adjectives.get(m.start, m) if m.kind == "adjective" else m for m in mentions]
 
     def _leader_with_surname(self, candidates: list[str], day: date) -> str | None:
         """A bare "Kim" or "Yoon" that no full mention explains: the one head of state or government
@@ -328,13 +364,15 @@ def _genitives(name: str) -> list[str]:
 def _is_whole_word(text: str, start: int, end: int) -> bool:
     """Not glued to letters or digits; a hyphen joins a name into a compound that still names it
     ("VN-resolutie", "NAVO-top", "Koersk-regio", "Russisch-Chinese", "Oost-Oekraïne")."""
-    if is_word_boundary(text, start, end):
+    if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        return False
+    if start == 0:
         return True
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    if before.islower() and end - start >= 4 and text[start:end].isupper():
-        before = " "  # a dateline glued to the line before it on a scraped page: "geledenWASHINGTON (ANP)"
-    return not before.isalnum() and before != "_" and not after.isalnum() and after != "_"
+    before = text[start - 1]
+    if before.isalnum() or before == "_":
+        # a dateline glued to the line before it on a scraped page: "geledenWASHINGTON (ANP)"
+        return before.islower() and end - start >= 4 and text[start:end].isupper()
+    return True
 
 
 def _select(text: str, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -427,7 +465,8 @@ def _followed_by_other_name(text: str, end: int) -> bool:
 
 def _candidates(text: str, sentences: list[Sentence], known: list[Mention], field: str) -> list[Mention]:
     """Capitalised spans the gazetteer does not know, not at a sentence start: names to review."""
-    taken = [(m.start, m.end) for m in known]
+    taken = sorted((m.start, m.end) for m in known)  # never overlapping: ends rise with starts
+    starts = [s for s, _ in taken]
     found = []
     for sentence in sentences:
         for match in _CAPITALISED.finditer(sentence.text):
@@ -443,7 +482,8 @@ def _candidates(text: str, sentences: list[Sentence], known: list[Mention], fiel
                 continue
             start = sentence.start + offset
             end = sentence.start + match.end()  # only leading words were dropped
-            if any(s < end and start < e for s, e in taken):
+            before_end = bisect_left(starts, end)  # the known spans starting before this one ends
+            if before_end and taken[before_end - 1][1] > start:
                 continue
             found.append(Mention(None, text[start:end], start, end, field, sentence.index, "name", "candidate"))
     return found
