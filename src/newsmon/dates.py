@@ -146,7 +146,10 @@ def find_visible_date(text: str) -> DateValue | None:
         numeric = None  # "12.06.24" alone is too likely a version or a score
     if textual and (not numeric or textual.start() <= numeric.start()):
         d, month, y, h, mi, s = textual.groups()
-        return _build(int(y), MONTHS[month.lower()], int(d), int(h) if h else None, int(mi) if mi else None,
+        number = MONTHS.get(month.lower())  # None for look-alikes the case-blind match let in ("JANUARİ")
+        if number is None:
+            return None
+        return _build(int(y), number, int(d), int(h) if h else None, int(mi) if mi else None,
                       int(s) if s else None)  # fmt: skip
     if numeric:
         d, mo, y, h, mi, s = numeric.groups()

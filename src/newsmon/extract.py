@@ -640,7 +640,7 @@ def extract_article(
     canonical = canonical_url(_join(url, meta.canonical) if meta.canonical else url)
     if urlsplit(canonical).hostname != urlsplit(url).hostname:
         canonical = canonical_url(url)  # a canonical link to another site is not trusted for identity
-    status = _classify(meta, url, body, language, raw)
+    status: Status = "empty" if tree is None else _classify(meta, url, body, language, raw)
     if status == "consent_wall":
         body, words = "", 0  # the wall's text is never kept as the article
     return Article(

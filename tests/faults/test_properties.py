@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+import newsmon.dates
 from newsmon.analysis import Analysis, Resources, analyse, resources_for
 from newsmon.config import Config, load_config
 from newsmon.events import MONTHS, WEEKDAYS
@@ -34,7 +35,7 @@ LEVELS = {"primary", "secondary", "mention", "none"}
 MENTION_KINDS = {"name", "surname", "role", "adjective", "demonym", "metonym"}
 PRECISIONS = {"day", "week", "month", "quarter", "year"}
 STATUSES = {"ok", "empty", "paywalled", "not_article", "not_dutch", "live", "consent_wall"}
-DATE_SOURCES = {"feed", "jsonld", "meta", "url", "fetched"}
+DATE_SOURCES = set(newsmon.dates.DATE_SOURCES)
 NO_EXPLAIN = [p for p in Phase if p is not Phase.explain]  # the explain phase costs ~20 s per failing test
 # Each search stops at its first bug, shrunk: shrinking several distinct bugs at once took ~50 s (the bugs found
 # are pinned as regression cases at the end of this file).
@@ -457,6 +458,8 @@ def _check_article(article: Article, url: str, max_future_days: float) -> None:
     assert urlsplit(article.canonical_url).hostname == urlsplit(url).hostname, article  # identity stays on this host
     if any(note.startswith("unparseable HTML") for note in article.notes):
         assert article.status == "empty" and article.body == "", article  # documented: unusable page -> empty
+    if article.status == "consent_wall":
+        assert article.body == "", article  # a wall's text is never kept as the article
     if article.status == "ok":
         assert article.word_count >= 25 and article.language in {None, "nl"}, article
     json.dumps(article.to_json())  # the `newsmon extract` output can always be printed
