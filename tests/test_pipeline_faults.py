@@ -74,12 +74,15 @@ def test_bad_pages_are_recorded_and_retried_next_run(tmp_path: Path, server: Loo
         assert next_poll >= datetime.now(UTC) + timedelta(seconds=3500)  # Retry-After honoured
 
         server.routes["/kapot.html"] = Route(200, page("Stuk hersteld"))
-        second = run_ingest(config, store)  # the feed is unchanged; the failed page is retried anyway
+        # the feed is unchanged; the failed page is retried anyway, once its hour of backoff has passed
+        second = run_ingest(config, store, now=datetime.now(UTC) + timedelta(hours=1, minutes=1))
         assert second["new_articles"] == 1 and second["feeds_unchanged"] == 1 and second["skipped"] == 0
         titles = {r[0] for r in store.con.execute("SELECT title FROM articles").fetchall()}
         assert titles == {"Stuk A", "Stuk B", "Stuk hersteld"}
         assert store.con.execute("SELECT url, attempts FROM fetch_failures").fetchall() == [
             (server.url("/groot.html"), 2)]
+        wait = store.con.execute("SELECT next_attempt_at - last_failed_at FROM fetch_failures").fetchone()
+        assert wait == (timedelta(hours=4),)  # the second failure waits 4 h
         assert store.con.execute("SELECT consecutive_failures FROM feeds WHERE id = 't/stuk'").fetchone() == (2,)
 
 

@@ -175,8 +175,8 @@ def plan_fetches(
     """Group feed entries by article id; split into new pages to fetch and known articles.
 
     `retries` are pages to fetch again even when no feed lists them now: failed fetches, consent
-    walls and empty or live pages whose next attempt has come. A page behind a consent wall whose
-    next attempt has not come is left alone, and so is a stored page that is not due for a refetch.
+    walls and empty or live pages whose next attempt has come. A failed or walled page whose next
+    attempt has not come is left alone, and so is a stored page that is not due for a refetch.
     """
     now = now or datetime.now(UTC)
     grouped: dict[str, list[EntrySource]] = defaultdict(list)
@@ -186,7 +186,7 @@ def plan_fetches(
             aid = article_id(entry.canonical_url)
             grouped[aid].append(EntrySource(poll.feed_id, entry))
             outlet_of.setdefault(aid, poll.outlet_id)
-    for aid in store.waiting_walls(list(grouped), now):
+    for aid in store.waiting_walls(list(grouped), now) | store.waiting_failures(list(grouped), now):
         del grouped[aid]
     due = {f.article_id for f in retries}
     for failure in retries:
@@ -596,7 +596,8 @@ def run_ingest(
             config = replace(config, feeds=tuple(due_feeds(config, states)))
         polls = steps.poll(config, states)
         clock = now or datetime.now(UTC)
-        retries = [*store.retryable_failures(MAX_FETCH_ATTEMPTS), *store.due_walls(clock), *store.due_refetches(clock)]
+        retries = [*store.retryable_failures(MAX_FETCH_ATTEMPTS, clock), *store.due_walls(clock),
+                   *store.due_refetches(clock)]  # fmt: skip
         plan = plan_fetches(polls, store, retries, clock)
         if len(plan.jobs) >= _INLINE_EXTRACT_BELOW:
             steps.prewarm(config)

@@ -117,8 +117,9 @@ class WallRow:
     run_id: str
 
 
-# Hours to wait before fetching again: a consent wall after its 1st, 2nd, 3rd+ sighting; an empty
-# or live page after its 1st, 2nd and 3rd fetch (then it is left as it is).
+# Hours to wait before fetching again: a failed page after its 1st and 2nd failure (the 3rd is
+# final), a consent wall after its 1st, 2nd, 3rd+ sighting, an empty or live page after its 1st,
+# 2nd and 3rd fetch (then it is left as it is).
 REFETCH_BACKOFF_H = (1, 4, 24)
 REFETCH_STATUSES = ("empty", "live")
 
@@ -471,14 +472,27 @@ class Store:
         rows = self.con.execute("SELECT id, content_sha256 FROM articles WHERE list_contains(?, id)", [list(ids)])
         return dict(rows.fetchall())
 
-    def retryable_failures(self, max_attempts: int) -> list[FailureRow]:
+    def retryable_failures(self, max_attempts: int, now: datetime | None = None) -> list[FailureRow]:
+        """Failed pages with attempts left; with `now`, only those whose next attempt has come."""
         rows = self.con.execute(
             "SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, last_failed_at, http_status, "
             "error, last_run_id FROM fetch_failures f WHERE attempts < ? "
+            "AND (?::TIMESTAMPTZ IS NULL OR next_attempt_at IS NULL OR next_attempt_at <= ?::TIMESTAMPTZ) "
             "AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = f.article_id) ORDER BY article_id",
-            [max_attempts],
+            [max_attempts, now, now],
         ).fetchall()
         return [FailureRow(*r) for r in rows]
+
+    def waiting_failures(self, ids: Sequence[str], now: datetime) -> set[str]:
+        """Of `ids`, failed pages whose next attempt has not come yet (not yet stored as articles)."""
+        if not ids:
+            return set()
+        rows = self.con.execute(
+            "SELECT article_id FROM fetch_failures f WHERE list_contains(?, article_id) AND next_attempt_at > ? "
+            "AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = f.article_id)",
+            [list(dict.fromkeys(ids)), now],
+        ).fetchall()
+        return {r[0] for r in rows}
 
     def due_walls(self, now: datetime) -> list[FailureRow]:
         """Pages behind a consent or login wall whose next attempt has come, as rows to retry."""
@@ -720,14 +734,17 @@ _LOAD_STATEMENTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "b_failures",
-        """
-        INSERT INTO fetch_failures
+        f"""
+        INSERT INTO fetch_failures (article_id, url, feed_id, guid, feed_title, feed_published_at, attempts,
+                                    first_failed_at, last_failed_at, http_status, error, last_run_id, next_attempt_at)
         SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, 1, failed_at, failed_at, http_status,
-               error, run_id
+               error, run_id, failed_at + INTERVAL {REFETCH_BACKOFF_H[0]} HOUR
         FROM b_failures
         ON CONFLICT (article_id) DO UPDATE SET
             attempts = fetch_failures.attempts + 1, last_failed_at = excluded.last_failed_at,
-            http_status = excluded.http_status, error = excluded.error, last_run_id = excluded.last_run_id
+            http_status = excluded.http_status, error = excluded.error, last_run_id = excluded.last_run_id,
+            next_attempt_at = excluded.last_failed_at + CASE WHEN fetch_failures.attempts + 1 = 2
+                THEN INTERVAL {REFETCH_BACKOFF_H[1]} HOUR ELSE INTERVAL {REFETCH_BACKOFF_H[2]} HOUR END
         """,
     ),
     (

@@ -238,9 +238,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         ]), {"Content-Type": "application/atom+xml"})  # fmt: skip
         server.routes["/p/onderhoud.html"] = Route(200, article_page(*GOOD["onderhoud"]))
         with Store.open(config.settings.db_path) as store:
-            second = run_ingest(config, store)
+            # failed pages wait 1 h after their first failure and 4 h after their second
+            second = run_ingest(config, store, now=datetime.now(UTC) + timedelta(hours=1, minutes=1))
             before = table_counts(store)
-            third = run_ingest(config, store)  # nothing changed on the site this time
+            third = run_ingest(config, store, now=datetime.now(UTC) + timedelta(hours=5, minutes=2))  # no changes
             after = table_counts(store)
             attempts = dict(store.con.execute("SELECT url, attempts FROM fetch_failures").fetchall())
             store.con.execute("UPDATE fetch_failures SET attempts = attempts - 1")  # as after the second run
