@@ -228,3 +228,26 @@ def test_dates_the_page_shows(head: str, expected: datetime, source: str) -> Non
             f"<footer>© 2024 Krant. Pagina bijgewerkt 21 nov 2023</footer></body></html>")  # fmt: skip
     art = extract_article(page.encode(), "https://krant.example/nieuws/12345/brand-in-loods", None, FETCHED)
     assert (art.published_at, art.published_source) == (expected, source)
+
+
+def kind_page(head: str = "", body_extra: str = "") -> bytes:
+    return (f'<html lang="nl"><head><meta charset="utf-8"><title>Kop</title>{head}</head><body><article><h1>Kop</h1>'
+            f"{PROSE}{body_extra}</article></body></html>").encode()  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "status"),
+    [
+        ('<meta property="og:type" content="video.other">', "https://krant.example/nieuws/12345/brand", "not_article"),
+        ("", "https://krant.example/video/12345/brand-in-loods", "not_article"),
+        ('<script type="application/ld+json">{"@type": "LiveBlogPosting", "headline": "Kop"}</script>',
+         "https://krant.example/nieuws/12345/brand", "live"),
+        ("", "https://krant.example/nieuws/12345/liveblog-brand-in-loods", "live"),
+        ("", "https://krant.example/", "not_article"),
+        # NewsArticle markup overrules a /video/ path: an article with a video in it
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Kop"}</script>',
+         "https://krant.example/video/12345/brand-in-loods", "ok"),
+    ],
+)
+def test_page_kinds_from_markup_and_url_shape(head: str, url: str, status: str) -> None:
+    assert extract_article(kind_page(head), url, None, FETCHED).status == status
