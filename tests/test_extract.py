@@ -251,3 +251,13 @@ def kind_page(head: str = "", body_extra: str = "") -> bytes:
 )
 def test_page_kinds_from_markup_and_url_shape(head: str, url: str, status: str) -> None:
     assert extract_article(kind_page(head), url, None, FETCHED).status == status
+
+
+def test_a_subscriber_teaser_with_a_login_form_is_paywalled_not_a_wall() -> None:
+    teaser = "<p>De gemeente wil de haven uitbreiden, maar omwonenden maken zich zorgen over het verkeer.</p>"
+    login = ('<div class="plus"><p>Dit is een plus-artikel. Word abonnee om verder te lezen.</p><form action="/login">'
+             '<input type="password" name="wachtwoord"><button>Inloggen</button></form></div>')  # fmt: skip
+    page = (f'<html lang="nl"><head><meta charset="utf-8"><title>Haven</title>'
+            f'<meta property="og:type" content="article"></head><body><article><h1>Haven</h1>'
+            f"{teaser}{login}</article></body></html>")  # fmt: skip
+    assert extract_article(page.encode(), "https://krant.example/nieuws/123/haven", None, FETCHED).status == "paywalled"

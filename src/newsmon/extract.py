@@ -514,7 +514,9 @@ def _classify(meta: _PageMeta, url: str, body: str, language: str | None, html: 
     path = urlsplit(url).path
     if "liveblogposting" in meta.jsonld_types or (_LIVE_PATH.search(path) and not article_typed):
         return "live"
-    if _is_wall(html, body, words):
+    # an article page (article markup) with paywall wording and a login form is a paywalled teaser, not a wall
+    teaser = (meta.free is False or meta.paywall_text) and (article_typed or meta.og_type == "article")
+    if not teaser and _is_wall(html, body, words):
         return "consent_wall"
     if not article_typed and (meta.jsonld_types & _NON_ARTICLE_TYPES or _NON_ARTICLE_PATH.search(path)):
         return "not_article"  # a URL like /dossier/ or /video/ is overruled by NewsArticle markup
