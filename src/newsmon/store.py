@@ -675,9 +675,14 @@ _LOAD_STATEMENTS: tuple[tuple[str, str], ...] = (
         FROM b_articles
         ON CONFLICT (id) DO UPDATE SET
             title = excluded.title, lead = excluded.lead, author = excluded.author, section = excluded.section,
-            published_at = coalesce(articles.published_at, excluded.published_at),
-            published_source = CASE WHEN articles.published_at IS NULL THEN excluded.published_source
-                                    ELSE articles.published_source END,
+            -- the first publication time stays (an update does not move it), unless it was only the
+            -- fetch time and the page now gives its own (a newer extractor, a refetch)
+            published_at = CASE WHEN articles.published_at IS NULL OR (articles.published_source = 'fetched'
+                                     AND excluded.published_source <> 'fetched')
+                                THEN excluded.published_at ELSE articles.published_at END,
+            published_source = CASE WHEN articles.published_at IS NULL OR (articles.published_source = 'fetched'
+                                         AND excluded.published_source <> 'fetched')
+                                    THEN excluded.published_source ELSE articles.published_source END,
             fetched_at = excluded.fetched_at, language = excluded.language, body = excluded.body,
             word_count = excluded.word_count, raw_sha256 = excluded.raw_sha256, http_status = excluded.http_status,
             status = excluded.status, notes = excluded.notes, extractor_version = excluded.extractor_version,
