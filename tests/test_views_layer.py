@@ -1,5 +1,6 @@
-"""The view layer on a real DuckDB file: the Amsterdam calendar in one staging view, and co-mentions
-kept in a table at every load that gives what joining mentions to mentions gives."""
+"""The view layer on a real DuckDB file: the Amsterdam calendar in one staging view, and the entity
+tables kept at every load (entity_articles, entity_comentions), whose views give what counting the
+mentions themselves gives."""
 
 from __future__ import annotations
 
@@ -61,6 +62,33 @@ def pairs_from_mentions(con: duckdb.DuckDBPyConnection) -> set[tuple[object, ...
     return {tuple(r) for r in rows}
 
 
+def entity_counts_from_mentions(con: duckdb.DuckDBPyConnection, period: str) -> set[tuple[object, ...]]:
+    """Mentions, articles and outlets per entity per Amsterdam day or week, straight from the mentions."""
+    cast = "CAST(timezone('Europe/Amsterdam', a.published_at) AS DATE)" if period == "day" else \
+        "date_trunc('week', timezone('Europe/Amsterdam', a.published_at))::DATE"
+    rows = con.execute(f"""
+        SELECT {cast} AS p, m.entity_id, any_value(e.name_nl), count(*), count(DISTINCT m.article_id),
+               list(DISTINCT a.outlet_id ORDER BY a.outlet_id)
+        FROM entity_mentions m JOIN articles a ON a.id = m.article_id JOIN entities e ON e.id = m.entity_id
+        WHERE a.status IN ('ok', 'paywalled') GROUP BY ALL""").fetchall()
+    return {(*tuple(r[:5]), tuple(r[5])) for r in rows}
+
+
+def entity_views(con: duckdb.DuckDBPyConnection) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
+    daily = con.execute("SELECT day, entity_id, entity, mentions, articles, outlets FROM v_entity_timeline").fetchall()
+    weekly = con.execute("SELECT w.week, w.entity_id, w.entity, w.mentions, w.articles, w.outlets "
+                         "FROM v_entity_weekly w").fetchall()  # fmt: skip
+    # v_entity_weekly counts outlets; compare it with the number of the listed ones
+    return {(*tuple(r[:5]), tuple(r[5])) for r in daily}, {tuple(r) for r in weekly}
+
+
+def assert_entity_views_follow_mentions(con: duckdb.DuckDBPyConnection) -> None:
+    daily, weekly = entity_views(con)
+    assert daily == entity_counts_from_mentions(con, "day")
+    assert weekly == {(*r[:5], len(r[5])) for r in entity_counts_from_mentions(con, "week")}
+    assert view_pairs(con) == pairs_from_mentions(con)
+
+
 def view_pairs(con: duckdb.DuckDBPyConnection) -> set[tuple[object, ...]]:
     rows = con.execute("SELECT week, entity_a, entity_b, articles, articles_same_sentence "
                        "FROM v_entity_comentions_weekly").fetchall()  # fmt: skip
@@ -80,18 +108,19 @@ def test_staging_view_puts_days_weeks_and_months_on_the_amsterdam_calendar(tmp_p
     assert daily == [("2024-07-01", 1), ("2024-12-29", 1)]
 
 
-def test_no_view_but_the_staging_one_converts_to_amsterdam_time() -> None:
-    own = {"stg_articles.sql"}
+def test_no_view_but_the_staging_ones_converts_to_amsterdam_time() -> None:
+    own = {"stg_articles.sql", "stg_publication_days.sql"}
     # views that other parts of the product still own and convert themselves
     elsewhere = {"v_event_timeline.sql", "v_feed_health.sql", "v_unlinked_names_monthly.sql"}
     converting = {f.name for f in (SQL_DIR / "views").glob("*.sql") if "Europe/Amsterdam" in f.read_text()}
     assert converting - elsewhere == own
 
 
-def test_comentions_follow_every_load_and_equal_the_pairs_of_the_mentions(tmp_path: Path) -> None:
+def test_entity_tables_follow_every_load_and_equal_counting_the_mentions(tmp_path: Path) -> None:
     with open_store(tmp_path / "t.duckdb") as store:
         first = LoadBatch(
-            articles=[article("a1", LATE_SUNDAY), article("a2", LATE_SUNDAY), article("a3", LATE_SATURDAY)],
+            articles=[article("a1", LATE_SUNDAY), replace(article("a2", LATE_SUNDAY), outlet_id="y"),
+                      article("a3", LATE_SATURDAY)],
             enriched_ids=["a1", "a2", "a3"],
             mentions=[
                 mention("a1", 0, "Q1", 0), mention("a1", 10, "Q2", 0), mention("a1", 20, "Q3", 1),
@@ -103,7 +132,7 @@ def test_comentions_follow_every_load_and_equal_the_pairs_of_the_mentions(tmp_pa
         )  # fmt: skip
         store.load_batch(first)
         expected = pairs_from_mentions(store.con)
-        assert view_pairs(store.con) == expected
+        assert_entity_views_follow_mentions(store.con)
         week_a1 = date(2024, 7, 1)
         assert (week_a1, "Q1", "Q2", 2, 1) in expected  # a1 in one sentence, a2 not
         assert store.con.execute("SELECT count(*) FROM entity_comentions WHERE entity_a IS NULL").fetchone() == (0,)
@@ -111,13 +140,25 @@ def test_comentions_follow_every_load_and_equal_the_pairs_of_the_mentions(tmp_pa
         # re-analysis replaces a1's mentions: its old pairs go, the new ones come; a2 and a3 stay
         again = [mention("a1", 0, "Q3", 0), mention("a1", 9, "Q4", 0)]
         store.load_batch(LoadBatch(enriched_ids=["a1"], mentions=again))
-        assert view_pairs(store.con) == pairs_from_mentions(store.con)
+        assert_entity_views_follow_mentions(store.con)
         assert (week_a1, "Q1", "Q2", 1, 0) in view_pairs(store.con)
 
-        # a page that turns out empty on refetch leaves the view, though its pairs stay stored
-        store.load_batch(LoadBatch(articles=[replace(article("a2", LATE_SUNDAY), status="empty")]))
-        assert view_pairs(store.con) == pairs_from_mentions(store.con)
+        # a page that turns out empty on refetch (its mentions untouched) leaves the view
+        store.load_batch(LoadBatch(articles=[replace(article("a2", LATE_SUNDAY), outlet_id="y", status="empty")]))
+        assert_entity_views_follow_mentions(store.con)
         assert all(p[1:3] != ("Q1", "Q2") for p in view_pairs(store.con))
+        # and comes back when a later fetch brings the article
+        store.load_batch(LoadBatch(articles=[replace(article("a2", LATE_SUNDAY), outlet_id="y")]))
+        assert_entity_views_follow_mentions(store.con)
+        assert (week_a1, "Q1", "Q2", 1, 0) in view_pairs(store.con)
+
+        # an article first stored without a date gets its week when a date arrives
+        store.load_batch(LoadBatch(articles=[article("a4", None)], enriched_ids=["a4"],
+                                   mentions=[mention("a4", 0, "Q1", 0), mention("a4", 9, "Q4", 0)]))  # fmt: skip
+        assert (None, "Q1", "Q4", 1, 1) in view_pairs(store.con)
+        store.load_batch(LoadBatch(articles=[article("a4", LATE_SATURDAY)]))
+        assert_entity_views_follow_mentions(store.con)
+        assert (date(2024, 12, 23), "Q1", "Q4", 1, 1) in view_pairs(store.con)
 
         # an article analysed again without entities keeps no pairs
         store.load_batch(LoadBatch(enriched_ids=["a3"]))
@@ -130,12 +171,15 @@ def test_migration_fills_comentions_from_mentions_stored_before_it(tmp_path: Pat
     with open_store(db) as store:
         store.load_batch(LoadBatch(articles=[article("a1", LATE_SUNDAY)], enriched_ids=["a1"],
                                    mentions=[mention("a1", 0, "Q1", 0), mention("a1", 10, "Q2", 0)]))  # fmt: skip
-        expected = view_pairs(store.con)
-        # as in a database from before the table existed: no table, migration not recorded
-        store.con.execute("DROP VIEW v_entity_comentions_weekly")
+        expected = view_pairs(store.con), entity_views(store.con)
+        assert len(expected[0]) == 1
+        # as in a database from before the tables existed: no tables, migration not recorded
+        for view in ("v_entity_comentions_weekly", "v_entity_weekly", "v_entity_timeline"):
+            store.con.execute(f"DROP VIEW {view}")
         store.con.execute("DROP TABLE entity_comentions")
-        store.con.execute("DELETE FROM schema_migrations WHERE version = '006_entity_comentions'")
+        store.con.execute("DROP TABLE entity_articles")
+        store.con.execute("DELETE FROM schema_migrations WHERE version = '006_entity_tables'")
     with Store.open(db) as store:
-        assert view_pairs(store.con) == expected
+        assert (view_pairs(store.con), entity_views(store.con)) == expected
         assert store.migrate() == []
-        assert view_pairs(store.con) == expected
+        assert (view_pairs(store.con), entity_views(store.con)) == expected

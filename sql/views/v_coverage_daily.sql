@@ -4,15 +4,9 @@ CREATE OR REPLACE VIEW v_coverage_daily AS
 WITH source AS (
     SELECT day, outlet_id, topic, relevance FROM v_topic_articles WHERE relevance <> 'none'
 ),
-bounds AS (
-    SELECT min(day) AS first_day, max(day) AS last_day FROM stg_articles WHERE published_at IS NOT NULL
-),
-days AS (
-    SELECT CAST(d AS DATE) AS day FROM bounds, range(first_day, last_day + INTERVAL 1 DAY, INTERVAL 1 DAY) t(d)
-),
 grid AS (
     SELECT d.day, o.id AS outlet_id, tp.topic, l.relevance
-    FROM days d
+    FROM stg_publication_days d
     CROSS JOIN outlets o
     CROSS JOIN (SELECT DISTINCT topic FROM article_topics) tp
     CROSS JOIN (VALUES ('primary'), ('secondary'), ('mention')) l(relevance)

@@ -8,8 +8,12 @@ counts AS (
     SELECT week, outlet_id, topic, theme, count(*) AS articles FROM source GROUP BY ALL
 ),
 grid AS (
-    SELECT DISTINCT w.week, w.outlet_id, w.topic, t.theme
-    FROM v_coverage_weekly w JOIN (SELECT DISTINCT topic, theme FROM source) t USING (topic)
+    -- the (week, outlet, topic) rows of v_coverage_weekly, built from the same axis without its counts
+    SELECT w.week, o.id AS outlet_id, t.topic, t.theme
+    FROM (SELECT DISTINCT week FROM stg_publication_days) w
+    CROSS JOIN outlets o
+    CROSS JOIN (SELECT DISTINCT topic, theme FROM counts) t
+    WHERE t.topic IN (SELECT topic FROM article_topics)
 ),
 final AS (
     SELECT g.week, g.outlet_id, g.topic, g.theme, coalesce(c.articles, 0) AS articles

@@ -1,11 +1,9 @@
 -- Pairs of entities named together, per ISO week: in the same article and in the same sentence.
--- Each unordered pair appears once (entity_a < entity_b). Reads entity_comentions, one row per
--- article and pair, kept up to date at every load (see sql/schema/006_entity_comentions.sql).
+-- Each unordered pair appears once (entity_a < entity_b). Reads entity_comentions, one row per usable
+-- article and pair with its week, kept up to date at every load (sql/schema/006_entity_tables.sql).
 CREATE OR REPLACE VIEW v_entity_comentions_weekly AS
 WITH source AS (
-    SELECT a.week, c.entity_a, c.entity_b, c.same_sentence
-    FROM entity_comentions c JOIN stg_articles a USING (article_id)
-    WHERE a.status IN ('ok', 'paywalled')
+    SELECT week, entity_a, entity_b, same_sentence FROM entity_comentions
 ),
 weekly AS (
     SELECT week, entity_a, entity_b,

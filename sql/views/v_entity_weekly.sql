@@ -1,15 +1,14 @@
 -- Per entity per ISO week: mentions and distinct articles (an article counts once however often it names it).
+-- Reads entity_articles, one row per usable article and entity, kept up to date at every load.
 CREATE OR REPLACE VIEW v_entity_weekly AS
-WITH source AS (SELECT week, entity_id, entity, entity_type, article_id, outlet_id FROM v_entity_mentions),
-per_article AS (
-    -- one row per article and entity first: the distinct counts below then count rows, not mentions
-    SELECT week, entity_id, article_id, any_value(outlet_id) AS outlet_id, any_value(entity) AS entity,
-           any_value(entity_type) AS entity_type, count(*) AS mentions
-    FROM source GROUP BY week, entity_id, article_id
+WITH source AS (SELECT week, entity_id, outlet_id, mentions FROM entity_articles),
+weekly AS (
+    SELECT week, entity_id, sum(mentions)::BIGINT AS mentions, count(*) AS articles,
+           count(DISTINCT outlet_id) AS outlets
+    FROM source GROUP BY week, entity_id
 ),
 final AS (
-    SELECT week, entity_id, any_value(entity) AS entity, any_value(entity_type) AS entity_type,
-           sum(mentions) AS mentions, count(*) AS articles, count(DISTINCT outlet_id) AS outlets
-    FROM per_article GROUP BY week, entity_id
+    SELECT w.week, w.entity_id, e.name_nl AS entity, e.type AS entity_type, w.mentions, w.articles, w.outlets
+    FROM weekly w JOIN entities e ON e.id = w.entity_id
 )
 SELECT * FROM final ORDER BY week, articles DESC;

@@ -563,8 +563,8 @@ class Store:
                 for frame_name, statement in _LOAD_STATEMENTS:
                     if len(frames[frame_name]):
                         self.con.execute(statement)
-                if len(frames["b_enriched"]):
-                    refresh_comentions(self.con)
+                if len(frames["b_enriched"]) or len(frames["b_articles"]):
+                    refresh_entity_tables(self.con)
         finally:
             for name in frames:
                 self.con.unregister(name)
@@ -647,10 +647,10 @@ class Store:
 # --- derived tables kept with the rows they come from ------------------------------------------
 
 
-def refresh_comentions(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
-    """Rebuild entity_comentions for the articles in the registered staging frame b_enriched, from
-    their freshly loaded mentions (call inside the load's transaction)."""
-    con.execute((sql_dir / "refresh" / "entity_comentions.sql").read_text(encoding="utf-8"))
+def refresh_entity_tables(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
+    """Rebuild entity_articles and entity_comentions for the articles of the registered staging frames
+    b_articles and b_enriched, once their rows are loaded (call inside the load's transaction)."""
+    con.execute((sql_dir / "refresh" / "entity_tables.sql").read_text(encoding="utf-8"))
 
 
 # (frame, statement): a statement is skipped when its frame has no rows.
