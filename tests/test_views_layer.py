@@ -5,7 +5,7 @@ mentions themselves gives."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -183,3 +183,23 @@ def test_migration_fills_comentions_from_mentions_stored_before_it(tmp_path: Pat
         assert (view_pairs(store.con), entity_views(store.con)) == expected
         assert store.migrate() == []
         assert (view_pairs(store.con), entity_views(store.con)) == expected
+
+
+def test_staging_local_time_equals_the_time_zone_database_around_clock_changes(tmp_path: Path) -> None:
+    around = [datetime(2024, 3, 31, 0, tzinfo=UTC), datetime(2024, 10, 27, 0, tzinfo=UTC),
+              datetime(2019, 10, 27, 0, tzinfo=UTC)]  # fmt: skip
+    instants = [start + timedelta(minutes=20 * k) for start in around for k in range(13)]
+    # far outside the hourly table (Amsterdam kept +00:19:32 then): converted one by one
+    instants.append(datetime(1900, 6, 1, 12, 0, tzinfo=UTC))
+    with open_store(tmp_path / "t.duckdb") as store:
+        store.load_batch(LoadBatch(articles=[article(f"t{k}", at) for k, at in enumerate(instants)]))
+        wrong = store.con.execute(
+            "SELECT s.article_id, s.published_local, timezone('Europe/Amsterdam', a.published_at) "
+            "FROM stg_articles s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.published_local IS DISTINCT FROM timezone('Europe/Amsterdam', a.published_at)"
+        ).fetchall()
+        spring = store.con.execute("SELECT published_local::VARCHAR FROM stg_articles WHERE article_id IN "
+                                   "('t2', 't3') ORDER BY article_id").fetchall()  # fmt: skip
+    assert wrong == []
+    # 00:40 UTC is 01:40 winter time; 01:00 UTC is already 03:00 summer time
+    assert spring == [("2024-03-31 01:40:00",), ("2024-03-31 03:00:00",)]
