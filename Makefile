@@ -58,8 +58,8 @@ test: ## run the whole test suite
 	$(PY) -m pytest
 
 N ?= 2000
-bench: ## benchmark on N synthetic pages (default 2000): prints medians, writes bench/results.json
-	$(PY) bench/run.py --n $(N)
+bench: ## benchmark on N pages shaped like real news pages (default 2000; PAGES=synthetic for bare pages, REPROCESS=articles, default 50000): medians, bench/results.json
+	$(PY) bench/run.py --n $(N) $(if $(PAGES),--pages $(PAGES),) $(if $(REPROCESS),--reprocess-articles $(REPROCESS),)
 
 REALNEWS ?= ../shared/realnews
 eval: ## score the analysis on labelled real news (REALNEWS=folder of batches; JSON=1 for machine output)
