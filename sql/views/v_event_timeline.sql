@@ -6,23 +6,33 @@
 CREATE OR REPLACE VIEW v_event_timeline AS
 WITH RECURSIVE source AS (
     SELECT
-        e.article_id || '/' || e.field || '/' || e.start_char AS node,
         e.*, a.outlet_id, a.published_at, a.title,
         list_distinct(list_filter(regexp_split_to_array(lower(e.sentence), '[^\p{L}]+'),
-                                  w -> length(w) >= 8)) AS terms
+                                  w -> length(w) >= 8)) AS terms,
+        -- expressions with the same dates, precision and entities are linked by the entity rule already
+        -- (when they have enough entities): they enter the pairwise linking as one node, which keeps the
+        -- linking small when many reports name the same day and the same two countries
+        CASE WHEN len(e.entity_ids) >= CASE WHEN e.precision = 'day' THEN 1 ELSE 2 END
+             THEN 'g/' || e.precision || '/' || e.date_start || '/' || e.date_end || '/' || list_sort(e.entity_ids)::VARCHAR
+             ELSE e.article_id || '/' || e.field || '/' || e.start_char END AS node
     FROM events e JOIN articles a ON a.id = e.article_id
     WHERE e.date_start IS NOT NULL AND len(e.entity_ids) > 0
 ),
+nodes AS (
+    SELECT node, any_value(precision) AS precision, min(date_start) AS date_start, max(date_end) AS date_end,
+           any_value(entity_ids) AS entity_ids, list_distinct(flatten(list(terms))) AS terms
+    FROM source GROUP BY node
+),
 links AS (
     SELECT x.node AS a, y.node AS b
-    FROM source x JOIN source y
+    FROM nodes x JOIN nodes y
       ON x.precision = y.precision AND x.node <> y.node
      AND x.date_start <= y.date_end AND y.date_start <= x.date_end
     WHERE len(list_intersect(x.entity_ids, y.entity_ids)) >= CASE WHEN x.precision = 'day' THEN 1 ELSE 2 END
        OR len(list_intersect(x.terms, y.terms)) >= 2
 ),
 reach(node, label) AS (
-    SELECT node, node FROM source
+    SELECT node, node FROM nodes
     UNION
     SELECT l.b, r.label FROM reach r JOIN links l ON l.a = r.node
 ),
