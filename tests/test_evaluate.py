@@ -19,12 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 REALNEWS = Path(os.environ.get("NEWSMON_REALNEWS", ROOT.parent / "shared" / "realnews"))
 CLI = Path(sys.executable).with_name("newsmon")
 
-# Measured with `newsmon eval ../shared/realnews` (see the closing figures in docs/architecture.md).
+# Measured with `newsmon eval ../shared/realnews` (batch1 / batch2 / overall): level accuracy 0.939 / 0.762 / 0.842,
+# P+S F1 1.000 / 0.899 / 0.943, themes 0.900 / 0.733 / 0.811, key entities 0.945 / 0.941 / 0.942, role-only 0.375
+# overall (6 of 16), events 0.966. Floors sit just under; raise them when the analysis improves.
 FLOORS = {
-    "batch1": {"level_accuracy": 0.90, "relevant_f1": 0.98, "theme_micro_f1": 0.76, "entity_recall": 0.78},
-    "batch2": {"level_accuracy": 0.72, "relevant_f1": 0.89, "theme_micro_f1": 0.66, "entity_recall": 0.76},
-    "overall": {"level_accuracy": 0.81, "relevant_f1": 0.93, "theme_micro_f1": 0.71, "entity_recall": 0.77,
-                "events_right": 0.80},
+    "batch1": {"level_accuracy": 0.92, "relevant_f1": 0.98, "theme_micro_f1": 0.88, "entity_recall": 0.93},
+    "batch2": {"level_accuracy": 0.74, "relevant_f1": 0.88, "theme_micro_f1": 0.71, "entity_recall": 0.93},
+    "overall": {"level_accuracy": 0.82, "relevant_f1": 0.93, "theme_micro_f1": 0.79, "entity_recall": 0.93,
+                "role_only_recall": 0.35, "events_right": 0.95},
 }
 
 
@@ -95,3 +97,23 @@ def test_real_news_floors() -> None:
               f"events {scores.events_right:.3f}")
         for metric, floor in FLOORS.get(scores.name, {}).items():
             assert getattr(scores, metric) >= floor, (scores.name, metric, getattr(scores, metric))
+
+
+def test_level_fit_recovers_an_ordering() -> None:
+    """Levels that follow one feature are learnt back: thresholds in order, the feature weighted up, and texts
+    without a relation sentence (or with only an enumeration) get none (mention) whatever the weights."""
+    from newsmon.levels import LEVEL_ORDER, Example, accuracy, fit  # noqa: PLC0415
+    from newsmon.topics import FEATURES  # noqa: PLC0415
+
+    examples = []
+    for i in range(80):
+        share = i / 79
+        gold = LEVEL_ORDER[min(3, int(share * 4))]
+        features = dict.fromkeys(FEATURES, 0.0) | {"body_share": share}
+        examples.append(Example(features, gold != "none" or i % 2 == 0, gold))
+    model = fit(examples, l2=0.01)
+    assert model.thresholds["mention"] < model.thresholds["secondary"] < model.thresholds["primary"]
+    assert model.weights["body_share"] > 5 * max(abs(v) for k, v in model.weights.items() if k != "body_share")
+    assert accuracy(model, examples)[0] >= 0.9
+    lone = dict.fromkeys(FEATURES, 1.0)
+    assert model.level(lone, related=False) == "none" and model.level(lone, related=False, listed=True) == "mention"

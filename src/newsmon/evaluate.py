@@ -78,7 +78,8 @@ class Outcome:
     events_wrong: tuple[str, ...]  # "expression: expected X, got Y"
     events_skipped: int
     features: dict[str, float] = field(default_factory=dict)
-    related: bool = False  # at least one relation sentence
+    related: bool = False  # at least one relation sentence that is not an enumeration of states
+    listed: bool = False  # at least one that is
 
     @property
     def level_error(self) -> int:
@@ -260,7 +261,8 @@ def evaluate_sample(sample: Sample, resources: Resources, index: dict[str, set[s
     right, wrong, skipped = _score_events(sample)
     return Outcome(sample, relevance, topic.score if topic else 0.0, themes, frozenset(found), tuple(missed),
                    right, tuple(wrong), skipped, dict(topic.features) if topic else {},
-                   bool(topic and topic.relation_sentences))  # fmt: skip
+                   bool(topic and len(topic.relation_sentences) > topic.features.get("listed_sentences", 0)),
+                   bool(topic and topic.features.get("listed_sentences")))  # fmt: skip
 
 
 @dataclass
@@ -382,7 +384,7 @@ def evaluate(
 
 def fit_report(batches: dict[str, list[Outcome]], current: LevelModel, l2: float = 0.3) -> list[str]:
     """Fit level weights on all batches and say how fitted weights do on news they were not fitted on."""
-    examples = {name: [Example(o.features, o.related, o.sample.relevance) for o in outcomes]
+    examples = {name: [Example(o.features, o.related, o.sample.relevance, o.listed) for o in outcomes]
                 for name, outcomes in batches.items()}  # fmt: skip
     everything = [e for ex in examples.values() for e in ex]
     lines = ["level model (level accuracy / primary+secondary F1):"]
