@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from newsmon.evaluate import EvalError, evaluate, load_batch, publication_date
+from newsmon.levels import LEVEL_ORDER, Example, accuracy, fit
+from newsmon.topics import FEATURES
 
 ROOT = Path(__file__).resolve().parents[1]
 REALNEWS = Path(os.environ.get("NEWSMON_REALNEWS", ROOT.parent / "shared" / "realnews"))
@@ -102,9 +104,6 @@ def test_real_news_floors() -> None:
 def test_level_fit_recovers_an_ordering() -> None:
     """Levels that follow one feature are learnt back: thresholds in order, the feature weighted up, and texts
     without a relation sentence (or with only an enumeration) get none (mention) whatever the weights."""
-    from newsmon.levels import LEVEL_ORDER, Example, accuracy, fit  # noqa: PLC0415
-    from newsmon.topics import FEATURES  # noqa: PLC0415
-
     examples = []
     for i in range(80):
         share = i / 79
