@@ -100,8 +100,7 @@ def analyse(
     resources = resources or Resources()
     gazetteer, rules = resources.load_gazetteer(), resources.load_topics()
     document = Document.build(body, published, title, lead)
-    mentions = tuple(gazetteer.find(document.text("body") or "", published, document.text("title"),
-                                    document.text("lead")))  # fmt: skip
+    mentions = tuple(gazetteer.find_in_document(document))
     topics = tuple(rules.tag_document(document, mentions, gazetteer))
     tagged = any(t.relevance in EVENTS_FOR_LEVELS for t in topics)
     events = _events(document, mentions, _proper_names(gazetteer)) if tagged else ()

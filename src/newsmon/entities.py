@@ -42,6 +42,7 @@ import ahocorasick_rs
 import pandas as pd
 
 from newsmon.config import EntityDef, GazetteerFile, load_gazetteer
+from newsmon.document import Document
 from newsmon.text import Sentence, SentenceIndex, split_sentences
 
 RULES_VERSION = "2"
@@ -178,8 +179,17 @@ class Gazetteer:
         holders = [e for e in self.role_holders[role_id] if any(s.role == role_id and s.holds_on(day) for s in e.roles)]
         return holders[0] if len(holders) == 1 else None
 
-    def find(self, body: str, published: date, title: str | None = None, lead: str | None = None) -> list[Mention]:
-        """All mentions in title, lead and body (offsets are per field), linked where the rules allow."""
+    def find_in_document(self, document: Document) -> list[Mention]:
+        """All mentions of a Document's fields, using its sentences (the text is not split again)."""
+        return self.find(document.text("body") or "", document.published, document.text("title"),
+                         document.text("lead"), sentences={n: list(f.sentences) for n, f in document.fields.items()})
+
+    def find(
+        self, body: str, published: date, title: str | None = None, lead: str | None = None,
+        sentences: dict[str, list[Sentence]] | None = None,
+    ) -> list[Mention]:  # fmt: skip
+        """All mentions in title, lead and body (offsets are per field), linked where the rules allow;
+        `sentences`: each field already split (a Document's)."""
         state = _Coreference()
         # Headlines say "Kim" and leave the full name to the body: for title and lead, a surname may
         # point ahead to an entity the article names in full anywhere (if only one fits).
@@ -197,13 +207,15 @@ class Gazetteer:
                     state.named_anywhere.add(holder.id)
         found: list[Mention] = []
         for field, text, selected in fields:
-            found.extend(self._find_in(text, field, published, state, selected))
+            split = sentences.get(field) if sentences else None
+            found.extend(self._find_in(text, field, published, state, selected, split))
         return found
 
     def _find_in(
-        self, text: str, field: str, published: date, state: _Coreference, selected: list[tuple[int, int, int]]
-    ) -> list[Mention]:
-        sentences = split_sentences(text)
+        self, text: str, field: str, published: date, state: _Coreference, selected: list[tuple[int, int, int]],
+        split: list[Sentence] | None = None,
+    ) -> list[Mention]:  # fmt: skip
+        sentences = split_sentences(text) if split is None else split
         index = SentenceIndex(sentences)
         raw: list[Mention] = []
         bounds = {m[1] for m in selected} | {m[2] for m in selected}
