@@ -34,6 +34,8 @@ from newsmon.analysis import check_rules
 from newsmon.config import Config, ConfigError, load_config
 from newsmon.demosite import DemoSiteError, serve_demo
 from newsmon.pipeline import (
+    RUN_FAILED,
+    EveryFeedFailedError,
     FeedPoll,
     FetchJob,
     PageOutcome,
@@ -137,6 +139,9 @@ def ingest_flow(
 ) -> dict[str, Any]:
     """Poll the configured feeds, fetch and extract new articles, load them into DuckDB.
 
+    The flow run ends Failed (EveryFeedFailedError, carrying the summary) when every feed polled failed;
+    the summary artifact is published either way.
+
     `task_runner` (default: ingest.task_runner in settings.yaml) is `default`, `dask` or a Dask
     scheduler address; with Dask, fetch+extraction run on the cluster and loading stays here.
     """
@@ -165,10 +170,15 @@ def ingest_flow(
     for failure in summary["failures"]:
         logger.warning("FAILED %s: %s", failure.get("feed") or failure.get("page"), failure["error"])
     create_markdown_artifact(key="ingest-summary", markdown=f"```\n{text}\n```", description="ingest run summary")
+    if summary["status"] == RUN_FAILED:
+        # the run is recorded and its summary published; ending Failed is what a scheduler and the
+        # UI's failure notifications see. One dead feed among many is normal and stays Completed.
+        raise EveryFeedFailedError(summary)
     return summary
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Exit code 0: the run completed; 2: configuration or storage error; 3: every feed failed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default="config", help="configuration directory")
     parser.add_argument("--db", default=None, help="DuckDB file (default: db_path from settings)")
@@ -185,6 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         summary = ingest_flow(
             config_dir=args.config, db=args.db, demo=args.demo, due_only=args.due_only, task_runner=args.task_runner
         )
+    except EveryFeedFailedError as exc:
+        print(format_summary(exc.summary, str(Path(args.db) if args.db else config.settings.db_path)))
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     except (ConfigError, StoreError, DemoSiteError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

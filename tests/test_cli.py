@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsmon.demosite import DemoSite
+from newsmon.store import Store
 from tests.conftest import ROOT, demo_config_dir
 
 CLI = Path(sys.executable).with_name("newsmon")
@@ -41,8 +42,9 @@ def test_feeds_check_prints_a_row_per_feed(tmp_path: Path, demo_site: DemoSite) 
     assert newest.startswith("20")  # a date: the newest item is shown so stale feeds stand out
 
 
-def test_unreachable_feeds_end_in_a_failure_summary_not_a_traceback(tmp_path: Path) -> None:
-    """What `make run` does without internet: every feed fails, each with its reason."""
+def test_unreachable_feeds_end_in_a_failure_summary_and_exit_code_3(tmp_path: Path) -> None:
+    """What `make run` does without internet: every feed fails, each with its reason, and the exit
+    code says so (3), so that a scheduler or a person on call sees the run failed."""
     cfg = tmp_path / "cfg"
     shutil.copytree(ROOT / "config", cfg, ignore=shutil.ignore_patterns("demo"))
     port = closed_port()
@@ -57,11 +59,15 @@ def test_unreachable_feeds_end_in_a_failure_summary_not_a_traceback(tmp_path: Pa
     settings = settings.replace("allow_hosts: []", "allow_hosts: ['localhost']").replace("retries: 2", "retries: 0")
     (cfg / "settings.yaml").write_text(settings.replace("data_dir: data", f"data_dir: {tmp_path}"))
     result = newsmon("ingest", "--config", str(cfg))
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
-    assert "feeds polled: 2 (failed 2" in result.stdout
+    assert "error: every feed failed (2 of 2)" in result.stderr
+    assert "feeds polled: 2 (failed 2" in result.stdout  # the summary is printed all the same
     assert "FAILED nos/algemeen: refused: refused 127.0.0.1 (127.0.0.1): loopback address" in result.stdout
     assert "FAILED lokaal/dicht: ConnectError" in result.stdout
+    with Store.open(tmp_path / "x.duckdb", read_only=True) as store:
+        runs = store.con.execute("SELECT status, feeds_polled, feeds_failed FROM runs").fetchall()
+    assert runs == [("failed", 2, 2)]
 
 
 def test_bad_config_stops_before_anything_runs(tmp_path: Path) -> None:
@@ -79,8 +85,10 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, demo_site: DemoSite) -> Pa
     tmp = tmp_path_factory.mktemp("cli")
     cfg = demo_config_dir(tmp, demo_site.base_url)
     result = newsmon("ingest", "--config", str(cfg))
+    # one dead feed of ten (nljournaal/oud) is listed, and the run still exits 0
     assert result.returncode == 0, result.stderr
     assert "new articles:" in result.stdout
+    assert "FAILED nljournaal/oud:" in result.stdout and "every feed failed" not in result.stderr
     # not a terminal: plain progress lines on standard error, the summary on standard output
     assert "feeds polled: 10 of 10" in result.stderr and "pages loaded: 65 of 65" in result.stderr
     return tmp / "demo.duckdb"

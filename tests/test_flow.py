@@ -10,9 +10,11 @@ import pytest
 
 from newsmon.config import load_config
 from newsmon.demosite import DemoSite
-from newsmon.pipeline import run_ingest
+from newsmon.pipeline import EveryFeedFailedError, run_ingest
 from newsmon.store import Store
 from tests.conftest import demo_config_dir
+from tests.loopback import LoopbackServer, Route
+from tests.test_pipeline import loopback_config
 
 pytestmark = pytest.mark.prefect
 
@@ -78,7 +80,9 @@ def test_flow_matches_inprocess_run_and_reruns_clean(
     by_flow = snapshot(load_config(flow_cfg).settings.db_path)
     by_hand = snapshot(plain_cfg.settings.db_path)
     same_rows(by_flow, by_hand)
-    assert by_flow["runs"] == [("flow", "completed"), ("flow", "completed")]
+    # the demo's dead feed (one of ten) is listed; the flow run stays Completed, the run is partial
+    assert first_state.is_completed()
+    assert by_flow["runs"] == [("flow", "partial"), ("flow", "partial")]
     assert first["new_articles"] == len(by_hand["articles"]) > 0  # type: ignore[arg-type]
     assert second["new_articles"] == 0
 
@@ -140,7 +144,7 @@ def test_dask_runner_gives_the_same_rows_as_the_default_runner(
 
     by_dask = snapshot(load_config(dask_cfg).settings.db_path)
     same_rows(by_dask, snapshot(plain_cfg.settings.db_path))
-    assert by_dask["runs"] == [("flow-dask", "completed")]
+    assert by_dask["runs"] == [("flow-dask", "partial")]
     assert summary["new_articles"] == len(by_dask["articles"])  # type: ignore[arg-type]
 
     async def fetch_task_runs() -> int:
@@ -152,3 +156,43 @@ def test_dask_runner_gives_the_same_rows_as_the_default_runner(
             return sum(r.state is not None and r.state.is_completed() for r in runs)
 
     assert asyncio.run(fetch_task_runs()) == 7  # 65 pages to fetch in batches of 10
+
+
+def test_flow_run_fails_when_every_feed_failed_and_still_publishes_the_summary(
+    prefect_harness: None, tmp_path: Path, server: LoopbackServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from flows.ingest import ingest_flow, main
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    server.routes["/binnen.xml"] = Route(503, b"onderhoud")
+    server.routes["/sport.xml"] = Route(200, b"<html><body>Deze pagina bestaat niet meer</body></html>",
+                                        {"Content-Type": "text/html"})  # fmt: skip
+    config = loopback_config(tmp_path, server, ["binnen", "sport"])
+    state = ingest_flow(config_dir=str(config.directory), return_state=True)
+    assert state.is_failed(), state
+    assert "every feed failed (2 of 2)" in (state.message or "")
+    raised = state.result(raise_on_failure=False)
+    assert isinstance(raised, EveryFeedFailedError)
+    assert {f["feed"] for f in raised.summary["failures"]} == {"s/binnen", "s/sport"}
+
+    async def summary_artifacts() -> list[str]:
+        async with get_client() as client:
+            found = await client.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])
+                )
+            )
+            return [str(a.data) for a in found if a.key == "ingest-summary"]
+
+    published = asyncio.run(summary_artifacts())
+    assert len(published) == 1 and "FAILED s/binnen: HTTP 503" in published[0]
+
+    # `python -m flows.ingest` (what `make demo` runs) exits 3, with the summary on standard output
+    assert main(["--config", str(config.directory)]) == 3
+    out, err = capsys.readouterr()
+    assert "FAILED s/sport:" in out and "every feed failed (2 of 2)" in err
+    with Store.open(config.settings.db_path, read_only=True) as store:
+        assert store.con.execute("SELECT mode, status FROM runs").fetchall() == [("flow", "failed")] * 2

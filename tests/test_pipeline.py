@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from newsmon.config import Config
 from newsmon.demosite import DemoSite
-from newsmon.pipeline import run_ingest
+from newsmon.pipeline import format_summary, run_ingest, run_status
 from newsmon.store import Store
 from newsmon.urls import article_id, canonical_url
 from tests.demo_truth import articles, expected_status, manifest, with_base
+from tests.loopback import LoopbackServer, Route
 
 
 @pytest.fixture(scope="module")
@@ -123,4 +125,77 @@ def test_raw_pages_are_archived_and_sql_checks_pass(ingested: dict[str, Any]) ->
 
 def test_runs_are_recorded(ingested: dict[str, Any]) -> None:
     runs = rows(ingested["config"], "SELECT mode, status, new_articles FROM runs ORDER BY started_at")
-    assert runs == [("inprocess", "completed", len(articles())), ("inprocess", "completed", 0)]
+    # the demo's one dead feed (of ten) makes both runs partial: completed, with a failure listed
+    assert runs == [("inprocess", "partial", len(articles())), ("inprocess", "partial", 0)]
+    assert ingested["first"]["status"] == ingested["second"]["status"] == "partial"
+
+
+# --- run status: ok, partial, failed --------------------------------------------------------
+
+ARTICLE = """<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><nav><a href="/">Voorpagina</a></nav><article><h1>{title}</h1>{paras}</article>
+<footer>Colofon</footer></body></html>"""
+PARAGRAPH = ("De gemeenteraad vergaderde dinsdagavond {i} uur over de nieuwe busverbinding tussen het station "
+             "en het ziekenhuis. Volgens de wethouder rijdt de eerste bus na de zomervakantie. ")
+
+
+def article_page(title: str) -> bytes:
+    paras = "".join(f"<p>{PARAGRAPH.format(i=i) * 3}</p>" for i in range(4))
+    return ARTICLE.format(title=title, paras=paras).encode()
+
+
+def rss_feed(server: LoopbackServer, paths: list[str]) -> bytes:
+    items = "".join(f"<item><title>Bericht {p}</title><link>{server.url(p)}</link>"
+                    "<pubDate>Tue, 18 Jun 2024 09:00:00 +0200</pubDate></item>" for p in paths)  # fmt: skip
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>s</title>{items}</channel></rss>'.encode()
+
+
+def loopback_config(tmp_path: Path, server: LoopbackServer, feeds: list[str]) -> Config:
+    """A configuration whose outlet has the named feeds, each at /<name>.xml on `server`."""
+    from newsmon.config import load_config
+
+    cfg = tmp_path / "cfg"
+    cfg.mkdir(exist_ok=True)
+    (cfg / "settings.yaml").write_text(
+        f"db_path: {tmp_path / 'db.duckdb'}\ndata_dir: {tmp_path / 'data'}\n"
+        "http:\n  user_agent: 'newsmon-test (+mailto:t@example.org)'\n  allow_hosts: ['127.0.0.1']\n"
+        "  per_host_min_delay_s: 0\n  retries: 0\n  read_timeout_s: 2\n"
+        "ingest:\n  extract_workers: 1\n"
+    )
+    listed = "".join(f"  - {{outlet: s, name: {name}, url: '{server.url(f'/{name}.xml')}'}}\n" for name in feeds)
+    (cfg / "feeds.yaml").write_text(f"outlets:\n  - {{id: s, name: Stadsblad}}\nfeeds:\n{listed}")
+    return load_config(cfg)
+
+
+def test_run_status_says_whether_anything_could_be_read(tmp_path: Path, server: LoopbackServer) -> None:
+    server.routes["/binnen.xml"] = Route(200, rss_feed(server, ["/bus.html", "/weg.html"]))
+    server.routes["/bus.html"] = Route(200, article_page("Nieuwe bus naar het ziekenhuis"))
+    server.routes["/sport.xml"] = Route(200, rss_feed(server, ["/bus.html"]))
+    server.routes["/kapot.xml"] = Route(503, b"onderhoud")
+    # /weg.html is not routed: a 404
+    runs: list[tuple[str, dict[str, Any]]] = []
+    for feeds in (["binnen"], ["sport"], ["binnen", "kapot"], ["kapot"]):
+        config = loopback_config(tmp_path, server, feeds)
+        with Store.open(config.settings.db_path) as store:
+            runs.append(("+".join(feeds), run_ingest(config, store)))
+    by_feeds = dict(runs)
+    # a page that could not be fetched: partial, though every feed answered
+    assert by_feeds["binnen"]["feeds_failed"] == 0 and by_feeds["binnen"]["failed"] == 1
+    assert by_feeds["binnen"]["status"] == "partial"
+    # every feed and every page read: ok
+    assert by_feeds["sport"]["feeds_failed"] == by_feeds["sport"]["failed"] == 0
+    assert by_feeds["sport"]["status"] == "ok"
+    # one dead feed of two: partial, and the dead feed is listed
+    assert by_feeds["binnen+kapot"]["status"] == "partial"
+    assert {f.get("feed") for f in by_feeds["binnen+kapot"]["failures"]} >= {"s/kapot"}
+    # every feed failed: failed, with the reason listed all the same
+    assert by_feeds["kapot"]["status"] == "failed"
+    assert [(f["feed"], f["error"][:8]) for f in by_feeds["kapot"]["failures"]] == [("s/kapot", "HTTP 503")]
+    with Store.open(tmp_path / "db.duckdb", read_only=True) as store:
+        recorded = store.con.execute("SELECT id, status FROM runs ORDER BY started_at").fetchall()
+    assert recorded == [(summary["run_id"], summary["status"]) for _, summary in runs]
+    assert format_summary(by_feeds["kapot"], "db").splitlines()[0].endswith(": failed")
+
+
+def test_a_run_with_no_feed_due_is_ok() -> None:
+    assert run_status([], []) == "ok"

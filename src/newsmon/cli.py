@@ -56,6 +56,9 @@ def main(
     configure_logging(QUIET if quiet else {0: NORMAL, 1: VERBOSE}.get(verbose, DEBUG))
 
 
+EXIT_EVERY_FEED_FAILED = 3  # `newsmon ingest`: 0 = the run completed, 2 = configuration or storage error
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
     return typer.Exit(code)
@@ -156,10 +159,13 @@ def ingest(
     wait: WaitOpt = 30.0,
     due_only: Annotated[bool, typer.Option("--due-only", help="poll only feeds whose next poll time has come")] = False,
 ) -> None:
-    """Poll feeds, fetch new articles, extract and load them, in-process (no Prefect)."""
+    """Poll feeds, fetch new articles, extract and load them, in-process (no Prefect).
+
+    Exit code 0: the run completed (feeds or pages that failed are listed in the summary);
+    2: a configuration or storage error; 3: every feed polled failed."""
     import duckdb  # noqa: PLC0415
 
-    from newsmon.pipeline import Steps, format_summary, run_ingest  # noqa: PLC0415
+    from newsmon.pipeline import RUN_FAILED, Steps, format_summary, run_ingest  # noqa: PLC0415
     from newsmon.progress import ingest_steps  # noqa: PLC0415
     from newsmon.store import Store, StoreError, storage_failure  # noqa: PLC0415
 
@@ -177,6 +183,9 @@ def ingest(
     finally:
         progress.close()
     typer.echo(format_summary(summary, str(db_path)))
+    if summary["status"] == RUN_FAILED:
+        raise _fail(f"every feed failed ({summary['feeds_failed']} of {summary['feeds_polled']}): "
+                    "nothing could be read; the reasons are listed above", code=EXIT_EVERY_FEED_FAILED)  # fmt: skip
 
 
 @app.command()

@@ -529,6 +529,34 @@ class PageResult:
         return cls(out.job.article_id, out.job.outlet_id, out.job.url, status, out.error)
 
 
+RUN_OK, RUN_PARTIAL, RUN_FAILED = "ok", "partial", "failed"
+
+
+def run_status(polls: Sequence[FeedPoll], outcomes: Sequence[PageResult]) -> str:
+    """`failed` when every feed polled failed (nothing could be read at all), `partial` when some
+    feed or page failed, `ok` otherwise. A run that polled no feed (none due) is `ok`. A run that
+    stopped on an error is recorded `failed` by `run_ingest` without a summary of this kind."""
+    failed_feeds = sum(p.outcome == "failed" for p in polls)
+    if polls and failed_feeds == len(polls):
+        return RUN_FAILED
+    if failed_feeds or any(o.status is None for o in outcomes):
+        return RUN_PARTIAL
+    return RUN_OK
+
+
+class EveryFeedFailedError(RuntimeError):
+    """Raised by the Prefect flow (not by `run_ingest`) after the run is recorded and its summary
+    published, so that the flow run ends Failed; `summary` is the run's summary as usual."""
+
+    def __init__(self, summary: dict[str, Any]) -> None:
+        super().__init__(f"every feed failed ({summary.get('feeds_failed')} of {summary.get('feeds_polled')}): "
+                         "nothing could be read; the reasons are in the run summary")  # fmt: skip
+        self.summary = summary
+
+    def __reduce__(self) -> tuple[type[EveryFeedFailedError], tuple[dict[str, Any]]]:
+        return type(self), (self.summary,)
+
+
 def summarise(
     run_id: str, polls: Sequence[FeedPoll], plan: Plan, outcomes: Sequence[PageResult], seconds: float
 ) -> dict[str, Any]:
@@ -547,6 +575,7 @@ def summarise(
     failures += [{"page": o.url, "error": o.error} for o in outcomes if o.status is None]
     return {
         "run_id": run_id,
+        "status": run_status(polls, outcomes),
         "seconds": round(seconds, 2),
         "feeds_polled": len(polls),
         "feeds_failed": sum(p.outcome == "failed" for p in polls),
@@ -614,14 +643,14 @@ def run_ingest(
             exc.add_note(f"(the run could not be marked failed either: {also})")
         raise
     summary = summarise(run_id, polls, plan, outcomes, time.monotonic() - started)
-    store.finish_run(run_id, "completed", summary)
+    store.finish_run(run_id, summary["status"], summary)
     return summary
 
 
 def format_summary(summary: dict[str, Any], db_path: str) -> str:
     """A short plain-text report of one run, for the terminal and the Prefect artifact."""
     lines = [
-        f"Run {summary['run_id']} -> {db_path} in {summary['seconds']} s",
+        f"Run {summary['run_id']} -> {db_path} in {summary['seconds']} s: {summary.get('status', RUN_OK)}",
         f"feeds polled: {summary['feeds_polled']} (failed {summary['feeds_failed']}, "
         f"unchanged {summary['feeds_unchanged']}); entries: {summary['entries']}",
         f"new articles: {summary['new_articles']}  updated: {summary.get('updated_articles', 0)}  "

