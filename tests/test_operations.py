@@ -102,3 +102,27 @@ def test_export_writes_parquet_with_a_manifest(ingested: Path, tmp_path: Path) -
     assert by_name["articles"]["rows"] == articles > 0
     assert {"v_topic_articles", "v_event_timeline", "entity_mentions"} <= set(by_name)
     assert all((out / f["file"]).stat().st_size > 0 for f in manifest["files"])
+
+
+def test_runs_recorded_as_completed_get_the_status_their_counts_imply(tmp_path: Path) -> None:
+    """Migration 007_run_status: rows written before ok/partial/failed existed said 'completed'."""
+    old_rows = {  # id: (status, feeds polled, feeds failed, pages failed) -> status expected after
+        "alles-goed": (("completed", 10, 0, 0), "ok"),
+        "een-feed-dood": (("completed", 10, 1, 0), "partial"),
+        "twee-paginas-weg": (("completed", 10, 0, 2), "partial"),
+        "geen-netwerk": (("completed", 2, 2, 0), "failed"),
+        "niets-te-doen": (("completed", 0, 0, 0), "ok"),
+        "afgebroken": (("failed", None, None, None), "failed"),
+        "bezig": (("running", None, None, None), "running"),
+    }
+    with Store.open(tmp_path / "runs.duckdb") as store:
+        for run_id, ((status, polled, feeds_failed, pages_failed), _) in old_rows.items():
+            store.con.execute(
+                "INSERT INTO runs (id, mode, config_dir, started_at, status, feeds_polled, feeds_failed, failed) "
+                "VALUES (?, 'inprocess', 'config', now(), ?, ?, ?, ?)",
+                [run_id, status, polled, feeds_failed, pages_failed],
+            )
+        store.con.execute("DELETE FROM schema_migrations WHERE version = '007_run_status'")  # as before the file
+        assert store.migrate() == ["007_run_status"]
+        assert dict(_table(store, "SELECT id, status FROM runs")) == {k: v for k, (_, v) in old_rows.items()}
+        assert store.migrate() == []  # applied once, recorded
