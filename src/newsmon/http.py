@@ -6,33 +6,42 @@ Politeness: a User-Agent with contact, per-host concurrency and minimum delay, r
 wall-clock total), a cap on the decoded body (so a gzip bomb stops at the cap), a redirect
 limit with loop detection, and refusal of loopback, private, link-local, reserved and
 metadata addresses (checked after DNS and again after every redirect) unless the host is
-allow-listed in settings.
-
-Known limit: the address check resolves the name before httpx connects, so a DNS server
-that answers differently the second time could still steer a request (DNS rebinding).
+allow-listed in settings. The host is resolved once per hop and the connection goes to the
+checked address (newsmon.address_guard), so a DNS server that answers differently the second
+time (DNS rebinding) is never asked a second time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
-import ipaddress
 import re
-import socket
+import ssl
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 from protego import Protego
 
-from newsmon.config import HttpSettings, SiteAccess, is_allowed_private
+from newsmon.address_guard import FetchRefusedError, Resolver, Target, check_target, pinned, pinned_transport
+from newsmon.config import HttpSettings, SiteAccess
 
-
-class FetchRefusedError(Exception):
-    """The request was not sent (or not followed): unsafe target, robots.txt, bad URL."""
+__all__ = [
+    "Conditional",
+    "FetchRefusedError",
+    "FetchResult",
+    "PoliteClient",
+    "Target",
+    "check_target",
+    "consent_redirect",
+    "fetch_all",
+    "parse_retry_after",
+    "site_access",
+]
 
 
 @dataclass(frozen=True)
@@ -123,42 +132,6 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def _unsafe_reason(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
-    if ip.is_loopback:
-        return "loopback address"
-    if ip.is_link_local:
-        return "link-local address (cloud metadata range)"
-    if ip.is_private:
-        return "private address"
-    if ip.is_multicast or ip.is_reserved or ip.is_unspecified:
-        return "reserved address"
-    return None
-
-
-async def check_target(url: str, allow_hosts: tuple[str, ...]) -> None:
-    """Raise FetchRefusedError unless `url` is http(s) and resolves only to public addresses."""
-    try:
-        parts = urlsplit(url)
-        host, port = parts.hostname, parts.port
-    except ValueError as exc:
-        raise FetchRefusedError(f"malformed URL: {exc}") from exc
-    if parts.scheme not in {"http", "https"} or not host:
-        raise FetchRefusedError(f"not an http(s) URL: {url!r}")
-    if is_allowed_private(host, allow_hosts):
-        return
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            host, port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
-        )
-    except socket.gaierror as exc:
-        raise FetchRefusedError(f"DNS lookup failed for {host}: {exc.strerror or exc}") from exc
-    for info in infos:
-        ip = ipaddress.ip_address(info[4][0])
-        reason = _unsafe_reason(ip)
-        if reason and not is_allowed_private(str(ip), allow_hosts):
-            raise FetchRefusedError(f"refused {host} ({ip}): {reason}, not in http.allow_hosts")
-
-
 class _HostGate:
     """Per-host concurrency limit plus a minimum delay between request starts."""
 
@@ -187,11 +160,24 @@ class _TooLargeError(Exception):
 class PoliteClient:
     """An async client for one run. Use as `async with PoliteClient(settings) as client:`."""
 
-    def __init__(self, settings: HttpSettings, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        settings: HttpSettings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        resolver: Resolver | None = None,
+        network: httpcore.AsyncNetworkBackend | None = None,
+        verify: ssl.SSLContext | bool = True,
+    ) -> None:
+        """`resolver` answers DNS (the system's by default); the connection goes to the addresses it
+        answered that passed the guard. `network` is the socket layer under the pinned transport and
+        `verify` its TLS trust. A `transport` given here replaces the pinned one: the guard still
+        checks every hop, but that transport decides where it connects."""
         self.settings = settings
-        timeout = httpx.Timeout(
-            connect=settings.connect_timeout_s, read=settings.read_timeout_s, write=10.0, pool=None
-        )
+        self._resolver = resolver
+        if transport is None:
+            transport = pinned_transport(network, verify)
+        timeout = httpx.Timeout(connect=settings.connect_timeout_s, read=settings.read_timeout_s, write=10.0, pool=None)
         self._client = httpx.AsyncClient(
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate, br"},
             timeout=timeout,
@@ -281,8 +267,8 @@ class PoliteClient:
         current = url
         try:
             while True:
-                await check_target(current, s.allow_hosts)
-                host = urlsplit(current).hostname or ""
+                target: Target = await check_target(current, s.allow_hosts, self._resolver)
+                host = target.host
                 hop_headers = headers
                 access = site_access(s.sites, host) if s.sites else None
                 if access is not None:  # sent to this site only, never along a redirect elsewhere
@@ -290,9 +276,10 @@ class PoliteClient:
                     if access.cookies:
                         hop_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in access.cookies.items())
                 async with self._gate(host):
-                    result, location = await asyncio.wait_for(
-                        self._request(url, current, hop_headers, tuple(hops)), timeout=s.total_timeout_s
-                    )
+                    with pinned(target):  # set before wait_for starts its task, which copies the context
+                        result, location = await asyncio.wait_for(
+                            self._request(url, current, hop_headers, tuple(hops)), timeout=s.total_timeout_s
+                        )
                 if result.status is None or result.status not in {301, 302, 303, 307, 308}:
                     return result
                 if not location:
