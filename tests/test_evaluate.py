@@ -116,3 +116,17 @@ def test_level_fit_recovers_an_ordering() -> None:
     assert accuracy(model, examples)[0] >= 0.9
     lone = dict.fromkeys(FEATURES, 1.0)
     assert model.level(lone, related=False) == "none" and model.level(lone, related=False, listed=True) == "mention"
+
+
+def test_fit_reports_cross_validation_and_a_pasteable_block(tmp_path: Path) -> None:
+    write_batch(tmp_path / "a")
+    write_batch(tmp_path / "b")
+    out = subprocess.run([CLI, "eval", str(tmp_path), "--fit", "--fit-gold", str(ROOT / "tests" / "gold" / "topics")],
+                         capture_output=True, text=True, check=True).stdout
+    assert "104 extra training texts" in out
+    assert "fitted on the other batches, scored on a:" in out and "5-fold over all 4 texts" in out
+    block = out.split("topics.yaml:\n", 1)[1]
+    assert block.startswith("    weights:\n") and "    thresholds:\n      primary: " in block
+    bad = subprocess.run([CLI, "eval", str(tmp_path), "--fit", "--fit-gold", str(tmp_path)],
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and "no batch_*.yaml topic gold files" in bad.stderr

@@ -242,6 +242,9 @@ def eval_command(
     folders: Annotated[list[Path], typer.Argument(help="batch folders (NNN.txt + labels.csv), or folders of them")],
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
     fit: Annotated[bool, typer.Option("--fit", help="fit the level weights on these texts, cross-validated")] = False,
+    fit_gold: Annotated[Path | None, typer.Option(
+        "--fit-gold", help="with --fit: also train on the tune texts of this topic gold folder")] = None,
+    l2: Annotated[float, typer.Option("--l2", help="with --fit: the L2 penalty on the weights")] = 1.0,
     config_dir: ConfigOpt = Path("config"),
 ) -> None:
     """Score the analysis on labelled real news: levels, themes, key entities, dated expressions."""
@@ -254,7 +257,11 @@ def eval_command(
     except ev.EvalError as exc:
         raise _fail(str(exc)) from None
     if fit:
-        typer.echo("\n".join(ev.fit_report(batches, ev.current_model(resources))))
+        try:
+            extra = ev.gold_examples(fit_gold, resources) if fit_gold else []
+        except ev.EvalError as exc:
+            raise _fail(str(exc)) from None
+        typer.echo("\n".join(ev.fit_report(batches, ev.current_model(resources), l2, extra)))
         return
     per_batch = [ev.score(name, outcomes) for name, outcomes in batches.items()]
     overall = ev.score("overall", [o for outcomes in batches.values() for o in outcomes])

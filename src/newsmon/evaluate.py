@@ -382,24 +382,53 @@ def evaluate(
     return [score(name, outcomes) for name, outcomes in batches.items()], score("overall", everything)
 
 
-def fit_report(batches: dict[str, list[Outcome]], current: LevelModel, l2: float = 0.3) -> list[str]:
-    """Fit level weights on all batches and say how fitted weights do on news they were not fitted on."""
+def gold_examples(folder: Path, resources: Resources, split: str = "tune") -> list[Example]:
+    """Level examples from a topic gold folder (batch_*.yaml: items with title, lead, body, published, level,
+    split), only those of `split`: extra training texts for `--fit`, never scored by it."""
+    import yaml  # noqa: PLC0415 - only the fitting reads gold files
+
+    files = sorted(folder.glob("batch_*.yaml"))
+    if not files:
+        raise EvalError(f"{folder}: no batch_*.yaml topic gold files")
+    examples = []
+    for path in files:
+        try:
+            items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        except (OSError, yaml.YAMLError) as exc:
+            raise EvalError(f"{path}: cannot read: {exc}") from None
+        for item in items:
+            if item.get("split") != split:
+                continue
+            result = analyse(item["body"], item["published"], item.get("title"), item.get("lead"), resources)
+            topic = next(t for t in result.topics if t.topic == TOPIC)
+            listed = topic.features.get("listed_sentences", 0)
+            examples.append(Example(dict(topic.features), len(topic.relation_sentences) > listed, item["level"],
+                                    bool(listed)))  # fmt: skip
+    return examples
+
+
+def fit_report(
+    batches: dict[str, list[Outcome]], current: LevelModel, l2: float = 1.0, extra: Sequence[Example] = ()
+) -> list[str]:
+    """Fit level weights on all batches (plus `extra` training texts) and say how fitted weights do on news
+    they were not fitted on."""
     examples = {name: [Example(o.features, o.related, o.sample.relevance, o.listed) for o in outcomes]
                 for name, outcomes in batches.items()}  # fmt: skip
     everything = [e for ex in examples.values() for e in ex]
-    lines = ["level model (level accuracy / primary+secondary F1):"]
+    lines = [f"level model (level accuracy / primary+secondary F1; L2 {l2:g}"
+             + (f"; {len(extra)} extra training texts" if extra else "") + "):"]
     for name, ex in examples.items():
         acc, f1 = accuracy(current, ex)
         lines.append(f"  rules file as it is, on {name}: {acc:.3f} / {f1:.3f}")
     for name, ex in examples.items():
         others = [e for other, exs in examples.items() if other != name for e in exs]
         if others:
-            acc, f1 = accuracy(fit(others, l2), ex)
+            acc, f1 = accuracy(fit([*others, *extra], l2), ex)
             lines.append(f"  fitted on the other batches, scored on {name}: {acc:.3f} / {f1:.3f}")
-    parts = [accuracy(fit(train, l2), test) for train, test in folds(everything)]
+    parts = [accuracy(fit([*train, *extra], l2), test) for train, test in folds(everything)]
     lines.append(f"  5-fold over all {len(everything)} texts: {np.mean([a for a, _ in parts]):.3f} / "
                  f"{np.mean([f for _, f in parts]):.3f}")  # fmt: skip
-    model = fit(everything, l2)
+    model = fit([*everything, *extra], l2)
     acc, f1 = accuracy(model, everything)
     lines.append(f"  fitted on all (in-sample): {acc:.3f} / {f1:.3f}")
     lines.append("fitted on all; paste into the topic in topics.yaml:")
