@@ -62,7 +62,3 @@ class Document:
     def text(self, name: str) -> str | None:
         found = self.fields.get(name)
         return found.text if found else None
-
-    def sentences(self, name: str) -> tuple[Sentence, ...]:
-        found = self.fields.get(name)
-        return found.sentences if found else ()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newsmon.topics import FEATURES
+from newsmon.topics import FEATURES, decide_level
 
 LEVEL_ORDER = ("none", "mention", "secondary", "primary")
 
@@ -29,13 +29,7 @@ class LevelModel:
     thresholds: dict[str, float]  # mention, secondary, primary
 
     def level(self, features: dict[str, float], related: bool, listed: bool = False) -> str:
-        if not related:
-            return "mention" if listed else "none"  # only enumerations of states: a mention (topics.py)
-        score = self.intercept + sum(self.weights[k] * features[k] for k in FEATURES)
-        for name in ("primary", "secondary", "mention"):
-            if score >= self.thresholds[name]:
-                return name
-        return "none"
+        return decide_level(self.weights, self.intercept, self.thresholds, features, related, listed)[1]
 
     def yaml_lines(self, indent: str = "    ") -> list[str]:
         lines = [f"{indent}weights:"]

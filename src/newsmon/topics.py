@@ -23,7 +23,7 @@ from __future__ import annotations
 import fnmatch
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -51,14 +51,13 @@ from luqum.tree import (
 from pydantic import Field
 
 from newsmon.config import ConfigError, StrictModel, validate_file
-from newsmon.document import Document
+from newsmon.document import FIELDS, Document
 from newsmon.entities import Gazetteer, Mention
 from newsmon.text import WORD, Sentence
 
 RULES_ENGINE_VERSION = "1"
 DEFAULT_TOPICS = Path(__file__).resolve().parents[2] / "config" / "topics.yaml"
 Level = Literal["primary", "secondary", "mention", "none"]
-_FIELDS = ("title", "lead", "body")
 
 
 # --- the rules file --------------------------------------------------------------------------
@@ -93,6 +92,22 @@ class Thresholds(StrictModel):
 
 
 FEATURES = tuple(k for k in ScoreWeights.model_fields if k != "intercept")
+
+
+def decide_level(
+    weights: Mapping[str, float], intercept: float, thresholds: Mapping[str, float], features: Mapping[str, float],
+    related: bool, listed: bool = False,
+) -> tuple[float, Level]:  # fmt: skip
+    """The level model: (score, level). The score is the weighted sum of the features (a log-odds); the level
+    is the highest whose threshold it reaches. Without a relation sentence the level is `none`, or `mention`
+    when the only ones are enumerations of states, whatever the score."""
+    score = intercept + sum(weights[k] * features[k] for k in FEATURES)
+    if not related:
+        return score, "mention" if listed else "none"
+    for name in ("primary", "secondary", "mention"):
+        if score >= thresholds[name]:
+            return score, name
+    return score, "none"
 
 
 class ThemeRule(StrictModel):
@@ -290,7 +305,7 @@ class Rule:
 
     def _field(self, node: SearchField) -> Matcher:
         name, value = node.name, str(node.expr).strip('"')
-        if name in _FIELDS:
+        if name in FIELDS:
             inner = self._compile(node.expr)
             return lambda scope, weight: inner(scope, weight) if scope.role == name else None
         if name == "list":
@@ -396,7 +411,12 @@ class _Unit:
     end: int
     text: str
     scope: Scope
-    role: str = "body"  # title | lead | body: the part it plays, whichever field holds it
+
+    @property
+    def role(self) -> str:
+        """title | lead | body: the part it plays, whichever field holds it (kept on the scope, where the
+        rules' field restrictions read it)."""
+        return self.scope.role
 
 
 class TopicRules:
@@ -453,19 +473,16 @@ class TopicRules:
         # "Iran en Noord-Korea leveren wapens aan Rusland": one side as an item in a list of states relates
         # the two only in passing; such sentences make a mention, never more
         side_a, side_b = self.sides[topic.id]
-        listed = [(u, h) for u, h in related
-                  if _in_enumeration(u.scope, side_a.match(u.scope) or [], side_b.match(u.scope) or [])]  # fmt: skip
-        related = [(u, h) for u, h in related if (u, h) not in listed]
-        features = self._features(topic, units, related)
+        listed: list[tuple[_Unit, list[Hit]]] = []
+        full: list[tuple[_Unit, list[Hit]]] = []
+        for unit, hits in related:
+            enumerated = _in_enumeration(unit.scope, side_a.match(unit.scope) or [], side_b.match(unit.scope) or [])
+            (listed if enumerated else full).append((unit, hits))
+        features = self._features(topic, units, full)
         w, t = topic.weights, topic.thresholds
-        logit = w.intercept + sum(getattr(w, k) * v for k, v in features.items())
-        level: Level = (
-            ("mention" if listed else "none") if not related
-            else "primary" if logit >= t.primary else "secondary" if logit >= t.secondary
-            else "mention" if logit >= t.mention else "none"
-        )  # fmt: skip
+        weights = {k: getattr(w, k) for k in FEATURES}
+        logit, level = decide_level(weights, w.intercept, t.model_dump(), features, bool(full), bool(listed))
         features["listed_sentences"] = float(len(listed))
-        related = sorted(related + listed, key=lambda r: (_FIELDS.index(r[0].field), r[0].start))
         # the score reported: how likely primary or secondary is, on the fitted log-odds scale
         score = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit - t.secondary)))) if related else 0.0
         themes = self._themes(topic, level, units, related) if level != "none" else ()
@@ -473,7 +490,7 @@ class TopicRules:
             topic.id, level, score, themes,
             tuple(RelationSentence(u.field, u.index, u.paragraph, u.start, u.end, u.text) for u, _ in related),
             tuple(h for _, hits in related for h in hits), {**features, "score": logit},
-            {k: getattr(w, k) for k in FEATURES} | {"intercept": w.intercept}, t.model_dump(),
+            weights | {"intercept": w.intercept}, t.model_dump(),
         )  # fmt: skip
 
     def _features(
@@ -552,7 +569,7 @@ def _in_enumeration(scope: Scope, side_hits: list[Hit], other_hits: list[Hit]) -
     for chain in chains:
         if len(chain) < 2 or not any((m.start, m.end) in side_spans for m in chain):
             continue
-        countries = {scope.entity_info[m.entity_id or ""][0] for m in chain}
+        countries = {info[m.entity_id or ""][0] for m in chain}
         if countries - both_sides:
             return True
     return False
@@ -571,9 +588,8 @@ def _units(document: Document, mentions: Sequence[Mention], info: dict[str, tupl
                 in_sentence = [m for m in field_mentions if piece.start <= m.start < piece.end]
                 tokens = list(part.tokens[i]) if piece is sentence else _tokens(part.text, piece.start, piece.end)
                 scope = Scope(name, tokens, in_sentence, info, part.text)
-                units.append(_Unit(name, piece.index, part.paragraphs[i], piece.start, piece.end, piece.text, scope,
-                                   name))  # fmt: skip
-    _assign_head_roles(units, {name: document.text(name) for name in _FIELDS})
+                units.append(_Unit(name, piece.index, part.paragraphs[i], piece.start, piece.end, piece.text, scope))
+    _assign_head_roles(units, has_title="title" in document.fields, has_lead="lead" in document.fields)
     return units
 
 
@@ -581,7 +597,7 @@ HEADLINE_MAX_WORDS = 20
 LEAD_MAX_SENTENCES = 2
 
 
-def _assign_head_roles(units: list[_Unit], fields: dict[str, str | None]) -> None:
+def _assign_head_roles(units: list[_Unit], has_title: bool, has_lead: bool) -> None:
     """Text often arrives as one body whose first line is the headline and whose first paragraph is the lead
     (a pasted article, an extractor that kept the heading). Without a separate title, a first line that reads
     as a headline (short, one line, no closing full stop; a section label or credit of one or two words before
@@ -594,19 +610,19 @@ def _assign_head_roles(units: list[_Unit], fields: dict[str, str | None]) -> Non
         paragraphs.setdefault(u.paragraph, []).append(u)
     order = sorted(paragraphs)
     position = 0
-    if not fields.get("title"):
+    if not has_title:
         while position < len(order) - 1 and _is_label(paragraphs[order[position]]):
             position += 1
         first = paragraphs[order[position]]
         if position < len(order) - 1 and _is_headline(first):
             for u in first:
-                u.role = u.scope.role = "title"
+                u.scope.role = "title"
             position += 1
         elif position:
             position = 0  # no headline after the short lines: they stay body
-    if not fields.get("lead") and position < len(order):
+    if not has_lead and position < len(order):
         for u in paragraphs[order[position]][:LEAD_MAX_SENTENCES]:
-            u.role = u.scope.role = "lead"
+            u.scope.role = "lead"
 
 
 def _is_label(paragraph: list[_Unit]) -> bool:
