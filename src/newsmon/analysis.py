@@ -14,8 +14,8 @@ from typing import Any
 from newsmon.config import Config, ConfigError
 from newsmon.document import Document
 from newsmon.entities import DEFAULT_GAZETTEER, Gazetteer, Mention
+from newsmon.events import MONTHS, SEASONS, WEEKDAYS, TemporalExpression, find_expressions
 from newsmon.events import RULES_VERSION as EVENT_RULES_VERSION
-from newsmon.events import TemporalExpression, find_expressions
 from newsmon.topics import DEFAULT_TOPICS, TopicResult, TopicRules
 
 ANALYSED_STATUSES = frozenset({"ok", "paywalled"})  # a paywalled teaser still says what it is about
@@ -114,10 +114,7 @@ def _proper_names(gazetteer: Gazetteer) -> tuple[str, ...]:
     return tuple(sorted({n for e in gazetteer.data.entities for n in e.names if _CALENDAR_WORD.search(n)}))
 
 
-_CALENDAR_WORD = re.compile(
-    r"(?i)\b(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|morgen|januari|februari|maart|april|mei"
-    r"|juni|juli|augustus|september|oktober|november|december|lente|zomer|herfst|winter|najaar|voorjaar)\b"
-)
+_CALENDAR_WORD = re.compile(rf"(?i)\b(?:{'|'.join((*WEEKDAYS, 'morgen', *MONTHS, *SEASONS))})\b")
 
 
 def analysis_json(result: Analysis, resources: Resources | None = None) -> dict[str, Any]:

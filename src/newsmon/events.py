@@ -26,6 +26,7 @@ from newsmon.events_calendar import (
     LOOKALIKES,
     MONTHS,
     PATTERNS,
+    SEASONS,
     TRIGGERS,
     WEEKDAYS,
     YEAR_CONTEXT,
@@ -41,7 +42,7 @@ from newsmon.events_tense import Tense, clause_spans, clause_tense, forced_direc
 from newsmon.text import Sentence, split_sentences
 
 RULES_VERSION = "2"
-__all__ = ["MONTHS", "RULES_VERSION", "WEEKDAYS", "Precision", "TemporalExpression", "find_expressions",
+__all__ = ["MONTHS", "RULES_VERSION", "SEASONS", "WEEKDAYS", "Precision", "TemporalExpression", "find_expressions",
            "sentence_tense"]  # fmt: skip
 
 

@@ -92,6 +92,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(rf"(?<![\w-])({_YEAR})(?![\w-]|,\d|\.\d)(?!\s+(?:{_COUNTED})\b)")),
 ]
 _SEASON_START = {"voorjaar": 3, "lente": 3, "zomer": 6, "najaar": 9, "herfst": 9, "winter": 12}
+SEASONS = tuple(_SEASON_START)
 YEAR_CONTEXT = re.compile(r"\b(in|sinds|tot|vanaf|na|voor|tussen|en|van|uit|medio|rond|jaar|het|t/m|tot en met)\s*$",
                            re.I)
 
