@@ -124,14 +124,18 @@ def existing_db(db: Path | None, config_dir: Path, command: str) -> Path:
     raise _fail(f"{path}: no database yet (create it with {_creator(config_dir, config)}{hint})")
 
 
-def _read_text_file(name: str) -> str:
+def _read_bytes(name: str) -> bytes:
+    """A file's bytes, or standard input's for "-"; an unreadable file ends the command with the reason."""
     if name == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        try:
-            data = Path(name).read_bytes()
-        except OSError as exc:
-            raise _fail(f"{name}: cannot read: {exc.strerror}") from None
+        return sys.stdin.buffer.read()
+    try:
+        return Path(name).read_bytes()
+    except OSError as exc:
+        raise _fail(f"{name}: cannot read: {exc.strerror}") from None
+
+
+def _read_text_file(name: str) -> str:
+    data = _read_bytes(name)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -198,13 +202,7 @@ def extract(
     from newsmon.extract import FeedHints, extract_article, parse_datetime  # noqa: PLC0415
     from newsmon.filetype import non_html_kind  # noqa: PLC0415
 
-    if page == "-":
-        html = sys.stdin.buffer.read()
-    else:
-        try:
-            html = Path(page).read_bytes()
-        except OSError as exc:
-            raise _fail(f"{page}: cannot read: {exc.strerror}") from None
+    html = _read_bytes(page)
     kind = non_html_kind(html)
     if kind is not None:
         raise _fail(f"{'standard input' if page == '-' else page}: not an HTML page: this is {kind}")
@@ -263,8 +261,7 @@ def eval_command(
             raise _fail(str(exc)) from None
         typer.echo("\n".join(ev.fit_report(batches, ev.current_model(resources), l2, extra)))
         return
-    per_batch = [ev.score(name, outcomes) for name, outcomes in batches.items()]
-    overall = ev.score("overall", [o for outcomes in batches.values() for o in outcomes])
+    per_batch, overall = ev.scores_of(batches)
     if as_json:
         typer.echo(json.dumps({"batches": [s.to_json() for s in per_batch], "overall": overall.to_json()},
                               ensure_ascii=False, indent=1))

@@ -377,7 +377,11 @@ def evaluate(
     paths: Iterable[Path], resources: Resources | None = None, progress: Callable[[str], None] | None = None
 ) -> tuple[list[Scores], Scores]:
     """Per-batch scores and the overall scores."""
-    batches = analyse_batches(paths, resources, progress)
+    return scores_of(analyse_batches(paths, resources, progress))
+
+
+def scores_of(batches: dict[str, list[Outcome]]) -> tuple[list[Scores], Scores]:
+    """Per-batch scores and the overall scores of analysed batches."""
     everything = [o for outcomes in batches.values() for o in outcomes]
     return [score(name, outcomes) for name, outcomes in batches.items()], score("overall", everything)
 
