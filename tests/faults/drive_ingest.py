@@ -16,7 +16,7 @@ import sys
 from newsmon.analysis import resources_for
 from newsmon.cli import app
 from newsmon.config import load_config
-from newsmon.pipeline import _warm
+from newsmon.fetch import _warm
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-import newsmon.pipeline
+import newsmon.fetch
 from newsmon.config import Config, load_config
 from newsmon.pipeline import run_ingest
 from newsmon.store import Store
@@ -214,7 +214,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     server = LoopbackServer().start()
     build_site(server)
     config = write_config(tmp_path_factory.mktemp("hostile"), server, FEEDS)
-    real_extract = newsmon.pipeline.extract_article
+    real_extract = newsmon.fetch.extract_article
 
     def extract_with_a_bug(html: bytes, *args: Any, **kwargs: Any) -> Any:
         if b"EXTRACTOR-CRASH" in html:
@@ -222,7 +222,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         return real_extract(html, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(newsmon.pipeline, "extract_article", extract_with_a_bug)
+        mp.setattr(newsmon.fetch, "extract_article", extract_with_a_bug)
         with Store.open(config.settings.db_path) as store:
             first = run_ingest(config, store)
             fetched = dict(store.con.execute("SELECT id, fetched_at FROM articles").fetchall())

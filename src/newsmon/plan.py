@@ -1,0 +1,93 @@
+"""Planning a run's fetches: feed entries grouped by article, split into pages to fetch and
+articles already stored, with the pages whose retry or refetch has come."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from newsmon.extract import FeedHints
+from newsmon.feeds import FeedEntry
+from newsmon.poll import FeedPoll
+from newsmon.store import FailureRow, Store
+from newsmon.urls import article_id
+
+
+@dataclass(frozen=True)
+class EntrySource:
+    feed_id: str
+    entry: FeedEntry
+
+
+@dataclass(frozen=True)
+class FetchJob:
+    """One article page to fetch, with every feed entry that pointed at it."""
+
+    article_id: str
+    url: str  # the link to fetch (the first one seen; tracking parameters and all)
+    outlet_id: str
+    sources: tuple[EntrySource, ...]
+
+    @property
+    def hints(self) -> FeedHints:
+        entry = self.sources[0].entry
+        dated = next((s.entry.published_at for s in self.sources if s.entry.published_at), None)
+        return FeedHints(published_at=dated, title=entry.title or None, summary=entry.summary or None,
+                         author=entry.author)
+
+
+@dataclass
+class Plan:
+    jobs: list[FetchJob]
+    known_sources: list[EntrySource] = field(default_factory=list)  # entries of articles already stored
+    known_ids: set[str] = field(default_factory=set)
+    updated_ids: set[str] = field(default_factory=set)  # stored, but the feed says the page changed since
+
+
+def _updated_since(sources: Sequence[EntrySource], fetched_at: datetime, now: datetime) -> bool:
+    """An entry's explicit update time after the last fetch (and not in the future) means: fetch again."""
+    return any(
+        s.entry.updated_at is not None and fetched_at < s.entry.updated_at <= now + timedelta(minutes=5)
+        for s in sources
+    )
+
+
+def plan_fetches(
+    polls: Sequence[FeedPoll], store: Store, retries: Sequence[FailureRow] = (), now: datetime | None = None
+) -> Plan:
+    """Group feed entries by article id; split into new pages to fetch and known articles.
+
+    `retries` are pages to fetch again even when no feed lists them now: failed fetches, consent
+    walls and empty or live pages whose next attempt has come. A failed or walled page whose next
+    attempt has not come is left alone, and so is a stored page that is not due for a refetch.
+    """
+    now = now or datetime.now(UTC)
+    grouped: dict[str, list[EntrySource]] = defaultdict(list)
+    outlet_of: dict[str, str] = {}
+    for poll in polls:
+        for entry in poll.entries:
+            aid = article_id(entry.canonical_url)
+            grouped[aid].append(EntrySource(poll.feed_id, entry))
+            outlet_of.setdefault(aid, poll.outlet_id)
+    for aid in store.waiting_walls(list(grouped), now) | store.waiting_failures(list(grouped), now):
+        del grouped[aid]
+    due = {f.article_id for f in retries}
+    for failure in retries:
+        if failure.article_id not in grouped:
+            entry = FeedEntry(failure.url, failure.url, failure.guid, failure.feed_title or "", "",
+                              failure.feed_published_at, None, ())
+            grouped[failure.article_id].append(EntrySource(failure.feed_id, entry))
+            outlet_of[failure.article_id] = failure.feed_id.split("/", 1)[0]
+    known = store.known_articles(list(grouped))
+    plan = Plan(jobs=[], known_ids=set(known))
+    for aid, sources in grouped.items():
+        if aid in known and aid not in due and not _updated_since(sources, known[aid], now):
+            plan.known_sources.extend(sources)
+        else:
+            if aid in known:
+                plan.updated_ids.add(aid)
+            plan.jobs.append(FetchJob(aid, sources[0].entry.url, outlet_of[aid], tuple(sources)))
+    plan.jobs.sort(key=lambda j: j.article_id)
+    return plan
