@@ -28,6 +28,9 @@ def texts(text: str) -> list[str]:
         ("Het besluit viel op 5 mrt. 2016 in Den Haag.", 1),
         ("Dat schreef J. de Vries in zijn boek. Hij werd later hoogleraar.", 2),
         ("De delegatie o.l.v. de minister reisde door. Daar werd gesproken.", 2),
+        # a quote opened with the two commas some papers print as a low quote starts a sentence
+        ("Hij noemde de gesprekken nuttig. ,,We zien elkaar snel weer,'' zei de minister.", 2),
+        ("Ze bleef kalm. ,,Nee,'' antwoordde ze. Daarna ging de vergadering verder.", 3),
         # paragraph breaks always split, a headline without a full stop included
         ("Kim reist naar Moskou\n\nDe trein vertrok dinsdag.", 2),
     ],

@@ -63,6 +63,40 @@ def test_one_side_in_a_list_of_states_is_a_mention() -> None:
     assert result.features["listed_sentences"] == 1
 
 
+def test_byline_and_timestamp_between_headline_and_lead_are_skipped() -> None:
+    """Extracted pages keep a byline and a time between headline and lead; the lead is the first prose."""
+    body = ("BUITENLAND\n\nTreinverbinding tussen Rason en Chasan weer open\n\ndoor onze correspondent\n\n"
+            "dinsdag 4 maart 2025, 09:12\n\n"
+            "De spoorlijn tussen Noord-Korea en Rusland is na vier jaar weer in gebruik genomen. De eerste "
+            "goederentrein reed maandag over de grensbrug.\n\n"
+            "In de haven van Rason wordt ook gebouwd. Een Chinees bedrijf legt er een nieuwe kade aan. "
+            "De werkzaamheden duren tot de zomer. Vissers klagen over de overlast.")
+    result = next(t for t in analyse(body, date(2025, 3, 4)).topics if t.topic == "nk_ru")
+    assert result.features["lead_relation"] == 1.0
+    assert result.relevance == "primary"
+
+
+def test_the_pair_named_back_as_de_twee_landen_relates_them() -> None:
+    body = ("Noord-Korea kampt met tekorten aan brandstof. Rusland heeft juist een overschot aan olie en "
+            "diesel.\n\nDe twee landen sloten vorige week een akkoord over leveringen per spoor. "
+            "Beide landen ondertekenden het verdrag in Vladivostok.\n\nHet weer was slecht.")
+    result = next(t for t in analyse(body, date(2024, 6, 20), "Tekorten en overschotten").topics
+                  if t.topic == "nk_ru")  # fmt: skip
+    assert len(result.relation_sentences) == 2
+    # without both sides in the sentences just before, "de twee landen" are some other pair
+    other = ("Noord-Korea kampt met tekorten.\n\nIn Zuid-Amerika gaat het beter. Brazilië en Argentinië groeien."
+             " Het is er warm. De twee landen sloten vorige week een akkoord over handel in graan.")
+    assert level(other, "Tekorten") == "none"
+
+
+def test_a_lone_clause_closing_a_paragraph_is_a_mention() -> None:
+    """Secondary needs a passage: one sentence ending its paragraph is a mention, however short the text."""
+    body = ("Oekraïne heeft voor het eerst Franse raketten ingezet tegen doelen in Rusland. Het ging om een "
+            "munitiedepot.\n\nWashington gaf eerder al toestemming voor Amerikaanse raketten, nadat Rusland "
+            "militairen uit Noord-Korea had ingezet tegen Oekraïne.")
+    assert level(body, "Oekraïne zet Franse raketten in") == "mention"
+
+
 def test_kim_clijsters_is_no_north_korea() -> None:
     body = "Kim Clijsters won in Antwerpen van de Russische nummer drie. Het publiek genoot van de partij."
     assert level(body, "Clijsters wint van Russische") == "none"

@@ -24,8 +24,9 @@ _ABBREVIATIONS = frozenset(
     }
 )  # fmt: skip
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)]*\s+|\n+")
-# A capital or digit, or Dutch's elided article before a word: "'s Ochtends ...", "'t Is ..."
-_NEXT_STARTS_SENTENCE = re.compile(r"[\"'„“‘«(]*[A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜĲ]|['’](?:s|t|k|n)[ -]\w")
+# A capital or digit, or Dutch's elided article before a word: "'s Ochtends ...", "'t Is ...", also after an
+# opening quote, including the two commas Dutch papers set as a low quote (",,Het zou ...'')
+_NEXT_STARTS_SENTENCE = re.compile(r"(?:,,|[\"'„“‘«(])*[A-Z0-9ÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜĲ]|['’](?:s|t|k|n)[ -]\w")
 WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 
 

@@ -55,7 +55,7 @@ from newsmon.document import FIELDS, Document
 from newsmon.entities import Gazetteer, Mention
 from newsmon.text import WORD, Sentence
 
-RULES_ENGINE_VERSION = "1"
+RULES_ENGINE_VERSION = "2"
 DEFAULT_TOPICS = Path(__file__).resolve().parents[2] / "config" / "topics.yaml"
 Level = Literal["primary", "secondary", "mention", "none"]
 
@@ -100,12 +100,15 @@ def decide_level(
 ) -> tuple[float, Level]:  # fmt: skip
     """The level model: (score, level). The score is the weighted sum of the features (a log-odds); the level
     is the highest whose threshold it reaches. Without a relation sentence the level is `none`, or `mention`
-    when the only ones are enumerations of states, whatever the score."""
+    when the only ones are enumerations of states, whatever the score. A single relation sentence that closes
+    its body paragraph (none in the headline or lead, no sentence after it to carry it on) is one sentence
+    about the relation: at most `mention`, since `secondary` needs a passage of two or more."""
     score = intercept + sum(weights[k] * features[k] for k in FEATURES)
     if not related:
         return score, "mention" if listed else "none"
+    lone_in_body = features.get("lone_closing", 0.0) and not (features["head_relation"] or features["lead_relation"])
     for name in ("primary", "secondary", "mention"):
-        if score >= thresholds[name]:
+        if score >= thresholds[name] and not (lone_in_body and name != "mention"):
             return score, name
     return score, "none"
 
@@ -128,6 +131,15 @@ class ContextRelation(StrictModel):
     sentence: str
 
 
+class PairReference(StrictModel):
+    """A sentence that refers back to the pair ("de twee landen", "beide leiders") counts as a relation when
+    it matches `sentence` and the `window` sentences before it name both sides between them."""
+
+    phrase: str
+    sentence: str
+    window: int = Field(default=3, ge=1, le=10)
+
+
 class TopicRule(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
@@ -135,6 +147,7 @@ class TopicRule(StrictModel):
     sides: tuple[str, str]
     relation: str
     context_relations: tuple[ContextRelation, ...] = ()
+    pair_reference: PairReference | None = None
     weights: ScoreWeights = ScoreWeights()
     thresholds: Thresholds = Thresholds()
     themes: dict[str, ThemeRule] = Field(default_factory=dict)
@@ -437,6 +450,12 @@ class TopicRules:
             ]
             for t in data.topics
         }  # fmt: skip
+        self.pair_references = {
+            t.id: (Rule(t.pair_reference.phrase, f"topics.{t.id}.pair_reference.phrase", data.lists),
+                   Rule(t.pair_reference.sentence, f"topics.{t.id}.pair_reference.sentence", data.lists),
+                   t.pair_reference.window)
+            for t in data.topics if t.pair_reference
+        }  # fmt: skip
         self.themes = {
             t.id: {name: Rule(th.rule, f"topics.{t.id}.themes.{name}", data.lists) for name, th in t.themes.items()}
             for t in data.topics
@@ -462,17 +481,21 @@ class TopicRules:
         heads = [u for u in units if u.role in {"title", "lead"}]
         in_context = [rule for context, rule in self.context_relations[topic.id]
                       if any(context.match(u.scope) is not None for u in heads)]  # fmt: skip
+        side_a, side_b = self.sides[topic.id]
+        pair = self.pair_references.get(topic.id)
+        names = [(side_a.match(u.scope) is not None, side_b.match(u.scope) is not None) for u in units] if pair else []
         related: list[tuple[_Unit, list[Hit]]] = []
-        for unit in units:
+        for position, unit in enumerate(units):
             hits = relation.match(unit.scope)
             for rule in in_context:
                 if hits is None and unit.role == "body":
                     hits = rule.match(unit.scope)
+            if hits is None and pair:
+                hits = _pair_reference(unit, pair, names[max(0, position - pair[2]) : position])
             if hits is not None:
                 related.append((unit, hits))
         # "Iran en Noord-Korea leveren wapens aan Rusland": one side as an item in a list of states relates
         # the two only in passing; such sentences make a mention, never more
-        side_a, side_b = self.sides[topic.id]
         listed: list[tuple[_Unit, list[Hit]]] = []
         full: list[tuple[_Unit, list[Hit]]] = []
         for unit, hits in related:
@@ -516,6 +539,9 @@ class TopicRules:
             "side_b_share": sum(names_b) / len(units) if units else 0.0,
             "head_both": float(head_a and head_b),
             "lone_relation": float(len(related) == 1),
+            # not weighted: the single relation sentence ends its body paragraph (see decide_level)
+            "lone_closing": float(len(related) == 1 and related[0][0].role == "body"
+                                  and _closes_paragraph(related[0][0], units)),
         }
 
     def _themes(
@@ -539,6 +565,18 @@ class TopicRules:
             if total >= (spec.min_weight_primary if level == "primary" else spec.min_weight):
                 chosen.append(name)
         return tuple(chosen)
+
+
+def _pair_reference(unit: _Unit, pair: tuple[Rule, Rule, int], before: list[tuple[bool, bool]]) -> list[Hit] | None:
+    """"De twee landen tekenden een verdrag": the hits, when the sentences just before name both sides."""
+    if not (any(a for a, _ in before) and any(b for _, b in before)):
+        return None
+    phrase, sentence = pair[0].match(unit.scope), pair[1].match(unit.scope)
+    return phrase + sentence if phrase is not None and sentence is not None else None
+
+
+def _closes_paragraph(unit: _Unit, units: list[_Unit]) -> bool:
+    return not any(u.field == unit.field and u.paragraph == unit.paragraph and u.start > unit.start for u in units)
 
 
 THEME_FOCUS_WEIGHT = 2.0
@@ -621,12 +659,33 @@ def _assign_head_roles(units: list[_Unit], has_title: bool, has_lead: bool) -> N
         elif position:
             position = 0  # no headline after the short lines: they stay body
     if not has_lead and position < len(order):
+        # between a headline and its lead, pages keep their furniture: bylines, timestamps, section labels,
+        # agency codes ("door anp", "20u32", "vrijdag, 29 augustus 2025 om 11:46"); the lead is the first
+        # paragraph that reads as prose
+        start = position
+        while position < len(order) - 1 and _is_furniture(paragraphs[order[position]]):
+            position += 1
+        if _is_furniture(paragraphs[order[position]]):
+            position = start
         for u in paragraphs[order[position]][:LEAD_MAX_SENTENCES]:
             u.scope.role = "lead"
 
 
 def _is_label(paragraph: list[_Unit]) -> bool:
     return len(paragraph) == 1 and len(paragraph[0].scope.tokens) <= 2
+
+
+FURNITURE_MAX_WORDS = 8
+_PROSE_END = re.compile(r"""[.!?:]["'”’)]*\s*$""")
+
+
+def _is_furniture(paragraph: list[_Unit]) -> bool:
+    """A one-line paragraph too short to be prose and not ending like a sentence: a byline, a dateline,
+    a timestamp, a section label."""
+    if len(paragraph) != 1:
+        return False
+    text = paragraph[0].text
+    return len(WORD.findall(text)) <= FURNITURE_MAX_WORDS and not _PROSE_END.search(text)
 
 
 def _is_headline(paragraph: list[_Unit]) -> bool:
@@ -680,6 +739,9 @@ def explain_lines(result: TopicResult, fields: dict[str, str | None], colour: bo
                      f"{result.weights.get('intercept', 0.0):+.2f} " + " ".join(parts) + f" (thresholds: {limits})")
     if not result.relation_sentences:
         lines.append("no sentence relates the two sides")
+    elif result.features.get("lone_closing") and not (result.features.get("head_relation")
+                                                      or result.features.get("lead_relation")):
+        lines.append("one relation sentence, closing its paragraph: at most a mention")
     for sentence in result.relation_sentences:
         text = fields.get(sentence.field) or ""
         spans = sorted({(h.start, h.end) for h in result.hits
