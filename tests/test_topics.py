@@ -89,6 +89,19 @@ def test_the_pair_named_back_as_de_twee_landen_relates_them() -> None:
     assert level(other, "Tekorten") == "none"
 
 
+def test_het_land_refers_back_to_the_side_named_last() -> None:
+    body = ("Noord-Korea heeft dinsdag opnieuw een kruisraket getest. Dat gebeurde een week na een bezoek van de "
+            "Russische minister van Defensie aan het land. Zuid-Korea sprak van een provocatie.\n\n"
+            "De test was de derde dit jaar. Het projectiel kwam in zee terecht.")
+    result = next(t for t in analyse(body, date(2024, 6, 20), "Noord-Korea test opnieuw kruisraket").topics
+                  if t.topic == "nk_ru")  # fmt: skip
+    assert [s.text[:26] for s in result.relation_sentences] == ["Dat gebeurde een week na e"]
+    # "het land" after a sentence that named Russia last is Russia itself: no relation
+    own = ("In Moskou werd dinsdag een nieuwe raket getoond. Rusland zegt dat het land de raket zelf bouwde en "
+           "in de zomer wil testen. Noord-Korea test ook raketten, maar daarover zei het ministerie niets.")
+    assert level(own, "Nieuwe raket getoond") == "none"
+
+
 def test_a_lone_clause_closing_a_paragraph_is_a_mention() -> None:
     """Secondary needs a passage: one sentence ending its paragraph is a mention, however short the text."""
     body = ("Oekraïne heeft voor het eerst Franse raketten ingezet tegen doelen in Rusland. Het ging om een "

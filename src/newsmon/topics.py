@@ -131,9 +131,14 @@ class ContextRelation(StrictModel):
     sentence: str
 
 
-class PairReference(StrictModel):
-    """A sentence that refers back to the pair ("de twee landen", "beide leiders") counts as a relation when
-    it matches `sentence` and the `window` sentences before it name both sides between them."""
+class BackReference(StrictModel):
+    """A sentence that names a side by referring back (`phrase`) and matches `sentence` counts as a relation.
+
+    pair_reference: "de twee landen", "beide leiders" when the `window` sentences before name both sides.
+    side_reference: "het land", "het regime" in a sentence naming one side, when the nearest sentence before
+    it (within `window`) that names a side names the other one last ("Noord-Korea vuurde raketten af. Dat
+    volgde op een bezoek van de Russische president aan het land.").
+    """
 
     phrase: str
     sentence: str
@@ -147,7 +152,8 @@ class TopicRule(StrictModel):
     sides: tuple[str, str]
     relation: str
     context_relations: tuple[ContextRelation, ...] = ()
-    pair_reference: PairReference | None = None
+    pair_reference: BackReference | None = None
+    side_reference: BackReference | None = None
     weights: ScoreWeights = ScoreWeights()
     thresholds: Thresholds = Thresholds()
     themes: dict[str, ThemeRule] = Field(default_factory=dict)
@@ -450,11 +456,11 @@ class TopicRules:
             ]
             for t in data.topics
         }  # fmt: skip
-        self.pair_references = {
-            t.id: (Rule(t.pair_reference.phrase, f"topics.{t.id}.pair_reference.phrase", data.lists),
-                   Rule(t.pair_reference.sentence, f"topics.{t.id}.pair_reference.sentence", data.lists),
-                   t.pair_reference.window)
-            for t in data.topics if t.pair_reference
+        self.back_references = {
+            (t.id, kind): (Rule(ref.phrase, f"topics.{t.id}.{kind}.phrase", data.lists),
+                           Rule(ref.sentence, f"topics.{t.id}.{kind}.sentence", data.lists), ref.window)
+            for t in data.topics
+            for kind, ref in (("pair_reference", t.pair_reference), ("side_reference", t.side_reference)) if ref
         }  # fmt: skip
         self.themes = {
             t.id: {name: Rule(th.rule, f"topics.{t.id}.themes.{name}", data.lists) for name, th in t.themes.items()}
@@ -482,8 +488,9 @@ class TopicRules:
         in_context = [rule for context, rule in self.context_relations[topic.id]
                       if any(context.match(u.scope) is not None for u in heads)]  # fmt: skip
         side_a, side_b = self.sides[topic.id]
-        pair = self.pair_references.get(topic.id)
-        names = [(side_a.match(u.scope) is not None, side_b.match(u.scope) is not None) for u in units] if pair else []
+        pair = self.back_references.get((topic.id, "pair_reference"))
+        side = self.back_references.get((topic.id, "side_reference"))
+        names = [(side_a.match(u.scope), side_b.match(u.scope)) for u in units] if pair or side else []
         related: list[tuple[_Unit, list[Hit]]] = []
         for position, unit in enumerate(units):
             hits = relation.match(unit.scope)
@@ -492,6 +499,8 @@ class TopicRules:
                     hits = rule.match(unit.scope)
             if hits is None and pair:
                 hits = _pair_reference(unit, pair, names[max(0, position - pair[2]) : position])
+            if hits is None and side:
+                hits = _side_reference(unit, side, names[position], names[max(0, position - side[2]) : position])
             if hits is not None:
                 related.append((unit, hits))
         # "Iran en Noord-Korea leveren wapens aan Rusland": one side as an item in a list of states relates
@@ -567,12 +576,37 @@ class TopicRules:
         return tuple(chosen)
 
 
-def _pair_reference(unit: _Unit, pair: tuple[Rule, Rule, int], before: list[tuple[bool, bool]]) -> list[Hit] | None:
-    """"De twee landen tekenden een verdrag": the hits, when the sentences just before name both sides."""
-    if not (any(a for a, _ in before) and any(b for _, b in before)):
-        return None
-    phrase, sentence = pair[0].match(unit.scope), pair[1].match(unit.scope)
+_SideHits = tuple[list[Hit] | None, list[Hit] | None]
+
+
+def _back_reference(unit: _Unit, reference: tuple[Rule, Rule, int]) -> list[Hit] | None:
+    phrase, sentence = reference[0].match(unit.scope), reference[1].match(unit.scope)
     return phrase + sentence if phrase is not None and sentence is not None else None
+
+
+def _pair_reference(unit: _Unit, pair: tuple[Rule, Rule, int], before: list[_SideHits]) -> list[Hit] | None:
+    """"De twee landen tekenden een verdrag": the hits, when the sentences just before name both sides."""
+    if not (any(a is not None for a, _ in before) and any(b is not None for _, b in before)):
+        return None
+    return _back_reference(unit, pair)
+
+
+def _side_reference(
+    unit: _Unit, side: tuple[Rule, Rule, int], here: _SideHits, before: list[_SideHits]
+) -> list[Hit] | None:
+    """"Dat volgde op een bezoek van de Russische president aan het land": "het land" is the side that the
+    nearest sentence before named last, when that is the side this sentence does not name."""
+    named_a, named_b = here[0] is not None, here[1] is not None
+    if named_a == named_b:
+        return None
+    for a, b in reversed(before):
+        if a is None and b is None:
+            continue
+        last_a = max((h.start for h in a or []), default=-1)
+        last_b = max((h.start for h in b or []), default=-1)
+        other_last = last_b > last_a if named_a else last_a > last_b
+        return _back_reference(unit, side) if other_last else None
+    return None
 
 
 def _closes_paragraph(unit: _Unit, units: list[_Unit]) -> bool:
