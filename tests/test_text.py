@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from newsmon.analysis import analyse
+from newsmon.document import Document
 from newsmon.text import split_sentences
 
 
@@ -44,3 +48,16 @@ def test_offsets_point_into_the_text() -> None:
     for sentence in split_sentences(text):
         assert text[sentence.start : sentence.end] == sentence.text
     assert texts(text) == ["Het regende.", "'s Avonds kwam de VS.", "Daarna niets."]
+
+
+def test_split_compass_compounds_are_rejoined_in_place() -> None:
+    """Machine-translated news writes "Noord -Koreaanse"; the Document rejoins it without moving any offset."""
+    body = "Ruim 4.000 Noord -Koreaanse soldaten vochten in Koersk. Zuid -Korea meldt dat woensdag."
+    text = Document.build(body, date(2025, 4, 30)).text("body")
+    assert text is not None and len(text) == len(body)
+    assert text.startswith("Ruim 4.000 Noord-Koreaanse  soldaten") and "Zuid-Korea  meldt" in text
+    assert body.index("vochten") == text.index("vochten")
+    kp = [m for m in analyse(body, date(2025, 4, 30)).mentions if m.entity_id and "Korea" in body[m.start : m.end + 1]]
+    assert {body[m.start : m.start + 5] for m in kp} == {"Noord", "Zuid "}
+    # a dash between words that are no compass compound stays as written
+    assert Document.build("Hij zei -Moskou- niets.", date(2025, 4, 30)).text("body") == "Hij zei -Moskou- niets."

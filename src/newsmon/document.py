@@ -5,7 +5,8 @@ each sentence's lower-cased word tokens with offsets, and which paragraph each s
 topics and events all read the same sentences, so a sentence index means the same thing in every table,
 and the splitting and tokenising happen once per article instead of once per enricher.
 
-Offsets index the normalised text; ingest stores NFC text already, so they index the stored body too.
+Offsets index the normalised text; ingest stores NFC text already, and the one other change (rejoining a
+split compound, "Noord -Korea") keeps the length, so they index the stored body too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ from newsmon.text import WORD, Sentence, split_sentences
 
 FIELDS = ("title", "lead", "body")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*")
+# Machine-translated news splits compass compounds: "Noord -Koreaanse soldaten", "Zuid -Korea". The words are
+# rejoined and the space moved behind them, so every offset stays where it was in the stored text.
+_SPLIT_COMPOUND = re.compile(r"\b(Noord|Zuid|Oost|West|Midden|Zuidoost|Noordoost|Zuidwest|Noordwest) -([A-Z]\w*)")
+
+
+def _rejoin_compounds(text: str) -> str:
+    return _SPLIT_COMPOUND.sub(lambda m: f"{m[1]}-{m[2]} ", text) if " -" in text else text
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ class Document:
             text = texts[name]
             if not text:
                 continue
-            text = unicodedata.normalize("NFC", text)
+            text = _rejoin_compounds(unicodedata.normalize("NFC", text))
             sentences = tuple(split_sentences(text))
             starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
             paragraphs = tuple(bisect_right(starts, s.start) - 1 for s in sentences)
