@@ -37,10 +37,12 @@ import re
 import socket
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
@@ -50,13 +52,90 @@ from newsmon.store import SQL_DIR, LoadBatch, batch_frames, extension_dir
 # the store's tables that the lake holds, in creation order
 LAKE_TABLES = ("articles", "article_versions", "article_sources", "entity_mentions", "article_topics", "events")
 # extension file stem -> the PyPI package that ships it
-EXTENSIONS = {"ducklake": "duckdb-ext-ducklake", "sqlite_scanner": "duckdb-ext-sqlite"}
-# words in a DuckDB error that mean "another loader committed first; try again on a fresh snapshot"
-_CONFLICT_WORDS = ("conflict", "database is locked", "database is busy", "concurrent")
+EXTENSIONS = {
+    "ducklake": "duckdb-ext-ducklake",
+    "sqlite_scanner": "duckdb-ext-sqlite",
+    "postgres_scanner": "duckdb-ext-postgres",
+}
+# words in a DuckDB error that mean "another loader committed first; try again on a fresh snapshot".
+# PostgreSQL: two loaders creating DuckLake's own tables in a new catalog at once end in a duplicate key
+# or "already exists" for one of them; a serialization failure is PostgreSQL's own word for a conflict.
+_CONFLICT_WORDS = (
+    "conflict", "database is locked", "database is busy", "concurrent", "duplicate key value",
+    "already exists", "could not serialize",
+)  # fmt: skip
+# the one-row table that every load updates, so that any two overlapping loads conflict (see Lake.open)
+TURN_TABLE = "lake_loads"
 
 
 class LakeError(Exception):
-    """The lake cannot be opened or written; the message names the file and says why."""
+    """The lake cannot be opened or written; the message names the catalog and says why."""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Where a lake's catalog is: a SQLite file (one host) or a PostgreSQL database (any number of hosts).
+
+    `name` is what messages show (a PostgreSQL URL without its password); `attach` is the ducklake:
+    string that DuckDB attaches.
+    """
+
+    kind: Literal["sqlite", "postgres"]
+    name: str
+    attach: str
+    path: Path | None = None  # the SQLite file
+
+    @property
+    def extension(self) -> str:
+        """The DuckDB extension that reads this kind of catalog (a key of EXTENSIONS)."""
+        return "sqlite_scanner" if self.kind == "sqlite" else "postgres_scanner"
+
+
+def parse_catalog(catalog: Path | str) -> Catalog:
+    """A catalog from `postgres://user[:password]@host[:port]/dbname[?param=value...]` (also
+    postgresql://) or from the path of a SQLite file; LakeError naming the input if a URL is incomplete.
+
+    URL parameters (sslmode, connect_timeout, ...) are passed to libpq as they are; a password may also
+    come from PGPASSWORD or ~/.pgpass as libpq reads them. The database must exist.
+    """
+    text = str(catalog)
+    scheme = text.split(":", 1)[0].lower() if "://" in text else ""
+    if isinstance(catalog, Path) or not scheme:
+        path = Path(catalog).absolute()
+        return Catalog("sqlite", str(path), "ducklake:sqlite:" + str(path), path)
+    if scheme not in ("postgres", "postgresql"):
+        raise LakeError(f"{text}: not a catalog: give a SQLite file path or a postgres://user@host:port/db URL")
+    url = urllib.parse.urlsplit(text)
+    shown = url._replace(netloc=url.netloc.replace(f":{url.password}@", ":***@") if url.password else url.netloc)
+    name = urllib.parse.urlunsplit(shown)
+    try:
+        port = url.port
+    except ValueError as exc:
+        raise LakeError(f"{name}: bad port in the catalog URL: {exc}") from None
+    dbname = urllib.parse.unquote(url.path.lstrip("/"))
+    if not dbname or "/" in dbname:
+        raise LakeError(f"{name}: the catalog URL names no database (postgres://user@host:port/DBNAME)")
+    params: dict[str, str] = {"dbname": dbname}
+    if url.hostname:
+        params["host"] = url.hostname
+    if port is not None:
+        params["port"] = str(port)
+    if url.username:
+        params["user"] = urllib.parse.unquote(url.username)
+    if url.password:
+        params["password"] = urllib.parse.unquote(url.password)
+    for key, value in urllib.parse.parse_qsl(url.query, keep_blank_values=True):
+        if not re.fullmatch(r"[a-z_]+", key):
+            raise LakeError(f"{name}: not a connection parameter: {key!r}")
+        params[key] = value
+    return Catalog("postgres", name, "ducklake:postgres:" + " ".join(f"{k}={_pg_value(v)}" for k, v in params.items()))
+
+
+def _pg_value(value: str) -> str:
+    """A value in a libpq keyword=value string, quoted when it needs to be."""
+    if value and not re.search(r"[\s'\\]", value):
+        return value
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def extension_path(name: str, ext_dir: Path | None = None) -> Path:
@@ -113,6 +192,11 @@ def _is_conflict(exc: duckdb.Error) -> bool:
     return any(word in message for word in _CONFLICT_WORDS)
 
 
+def _without_password(exc: BaseException) -> str:
+    """The error's message with any libpq password=... value masked."""
+    return re.sub(r"password=('(?:[^'\\]|\\.)*'|\S+)", "password=***", str(exc))
+
+
 def _is_wal(catalog: Path) -> bool:
     """Whether the file is a SQLite database in WAL mode, read from its header without opening it."""
     try:
@@ -155,7 +239,7 @@ class Lake:
     def __init__(
         self,
         con: duckdb.DuckDBPyConnection,
-        catalog: Path,
+        catalog: Catalog,
         data_dir: Path,
         *,
         loader: str,
@@ -164,16 +248,18 @@ class Lake:
         lock_wait_s: float = 120.0,
     ) -> None:
         self.con = con
-        self.catalog = catalog
+        self.catalog = catalog.name  # what messages name: the SQLite file or the URL without its password
+        self.catalog_kind = catalog.kind
         self.data_dir = data_dir
         self.loader = loader  # recorded as the author of every snapshot this connection commits
         self.max_attempts = max_attempts
-        self.lock_path = catalog.with_name(catalog.name + ".lock")
+        self.lock_path = catalog.path.with_name(catalog.path.name + ".lock") if catalog.path else None
         self.lock_wait_s = lock_wait_s
         self.commits = 0  # transactions committed by this connection
         self.retries = 0  # transactions rolled back after a conflict and tried again
+        self._attach_target = catalog.attach
         self._lock_fd: int | None = None
-        if serialize:
+        if serialize and self.lock_path is not None:
             try:
                 self._lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
             except OSError as exc:
@@ -188,7 +274,7 @@ class Lake:
         data_dir: Path | str,
         *,
         loader: str | None = None,
-        serialize: bool = True,
+        serialize: bool | None = None,
         max_attempts: int = 30,
         lock_wait_s: float = 120.0,
         threads: int = 1,
@@ -196,30 +282,45 @@ class Lake:
     ) -> Lake:
         """Open (creating) the lake with its catalog in `catalog` and its Parquet files under `data_dir`.
 
-        `loader` names this process in the snapshots it commits (default host:pid).
+        `catalog` is a SQLite file (a Path, or a string that is not a URL) or a PostgreSQL database
+        as `postgres://user@host:port/dbname` (see `parse_catalog`; the database must exist, DuckLake
+        creates its tables in it). `loader` names this process in the snapshots it commits (default
+        host:pid).
 
-        With `serialize` (the default) each transaction holds an exclusive lock on the file
+        SQLite: with `serialize` (the default) each transaction holds an exclusive lock on the file
         `<catalog>.lock` and loaders on this host take turns, waiting up to `lock_wait_s`. Without it
         transactions run side by side and the one that commits second is rolled back and tried
-        again. Either way a transaction that conflicts (with a loader that does not take the lock, or
-        with any writer when `serialize` is off) is tried up to `max_attempts` times.
+        again. PostgreSQL: loaders on any number of hosts run side by side and rely on the catalog's
+        transactions (no lock file; `serialize=True` is refused). DuckLake only reports a conflict
+        when two transactions delete from the same data file, so two loads that both insert one new
+        article would both commit; every load therefore also updates the one row of `lake_loads`,
+        which makes any two overlapping loads conflict, and the second is run again on the snapshot
+        the first committed. Either way a conflicting transaction is tried up to `max_attempts`
+        times, with a random back-off that grows with the attempt, and counted in `retries`.
 
         `threads` is DuckDB's thread count for this connection: batches of tens of articles load
         faster on one thread than on several. `ext_dir` is where the extension files are (default:
         those of the installed duckdb-ext-* packages).
         """
-        catalog, data_dir = Path(catalog).absolute(), Path(data_dir).absolute()
-        paths = {name: extension_path(name, ext_dir) for name in EXTENSIONS}
+        spec, data_dir = parse_catalog(catalog), Path(data_dir).absolute()
+        if serialize is None:
+            serialize = spec.kind == "sqlite"
+        elif serialize and spec.kind != "sqlite":
+            raise LakeError(f"{spec.name}: a lock file serialises loaders on one host only; "
+                            "a PostgreSQL catalog relies on its transactions (open it without serialize)")  # fmt: skip
+        paths = {name: extension_path(name, ext_dir) for name in ("ducklake", spec.extension)}
         try:
-            catalog.parent.mkdir(parents=True, exist_ok=True)
+            if spec.path is not None:
+                spec.path.parent.mkdir(parents=True, exist_ok=True)
             data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise LakeError(f"{exc.filename}: cannot create the directory: {exc.strerror}") from exc
-        _use_wal(catalog)
+        if spec.path is not None:
+            _use_wal(spec.path)
         # nothing may be fetched from the network: extensions come only from the files loaded below
         con = duckdb.connect(config={"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"})
         try:
-            lake = cls(con, catalog, data_dir, loader=loader or f"{socket.gethostname()}:{os.getpid()}",
+            lake = cls(con, spec, data_dir, loader=loader or f"{socket.gethostname()}:{os.getpid()}",
                        max_attempts=max_attempts, serialize=serialize, lock_wait_s=lock_wait_s)  # fmt: skip
         except BaseException:
             con.close()
@@ -241,10 +342,8 @@ class Lake:
 
     def _attach(self) -> None:
         """Attach the lake; the first loader to attach a new catalog creates DuckLake's tables in it."""
-        statement = (
-            f"ATTACH {_literal('ducklake:sqlite:' + str(self.catalog))} AS lake "
-            f"(DATA_PATH {_literal(str(self.data_dir) + os.sep)})"
-        )
+        data_path = _literal(str(self.data_dir) + os.sep)
+        statement = f"ATTACH {_literal(self._attach_target)} AS lake (DATA_PATH {data_path})"
         with self._turn():
             for attempt in range(1, self.max_attempts + 1):
                 try:
@@ -252,7 +351,9 @@ class Lake:
                     return
                 except duckdb.Error as exc:
                     if not _is_conflict(exc) or attempt == self.max_attempts:
-                        raise LakeError(f"{self.catalog}: cannot attach the lake: {exc}") from exc
+                        raise LakeError(f"{self.catalog}: cannot attach the lake: {_without_password(exc)}") from None
+                    with suppress(duckdb.Error):  # a half-attached catalog is detached before trying again
+                        self.con.execute("DETACH lake")
                     self._back_off(attempt)
 
     def _create_tables(self) -> None:
@@ -275,6 +376,11 @@ class Lake:
                 for column, data_type, _ in columns:
                     if column not in have:
                         self.con.execute(f'ALTER TABLE lake.{table} ADD COLUMN "{column}" {data_type}')
+            if self.catalog_kind == "postgres":
+                self.con.execute(f"CREATE TABLE IF NOT EXISTS lake.{TURN_TABLE} "
+                                 "(loads BIGINT NOT NULL, loader VARCHAR, loaded_at TIMESTAMPTZ)")  # fmt: skip
+                self.con.execute(f"INSERT INTO lake.{TURN_TABLE} SELECT 0, NULL, NULL "
+                                 f"WHERE NOT EXISTS (SELECT 1 FROM lake.{TURN_TABLE})")  # fmt: skip
 
         self.transaction(work, "create tables")
 
@@ -345,7 +451,7 @@ class Lake:
                 except duckdb.Error as exc:
                     self._rollback()
                     if not _is_conflict(exc):
-                        raise LakeError(f"{self.catalog}: {what} failed: {exc}") from exc
+                        raise LakeError(f"{self.catalog}: {what} failed: {_without_password(exc)}") from None
                     last = exc
                     if attempt < self.max_attempts:
                         self.retries += 1
@@ -358,7 +464,7 @@ class Lake:
                 return
         raise LakeError(
             f"{self.catalog}: {what} not committed: still conflicting with other writers after "
-            f"{self.max_attempts} attempts; last error: {last}"
+            f"{self.max_attempts} attempts; last error: {_without_password(last) if last else None}"
         )
 
     # --- the batch load -----------------------------------------------------------------
@@ -383,6 +489,10 @@ class Lake:
             self.con.register(name, frame)
 
         def work() -> None:
+            if self.catalog_kind == "postgres":
+                # deletes from the one data file of lake_loads: another load committed meanwhile conflicts
+                self.con.execute(f"UPDATE lake.{TURN_TABLE} SET loads = loads + 1, loader = ?, loaded_at = now()",
+                                 [self.loader])  # fmt: skip
             for _, statement in statements:
                 self.con.execute(statement)
 

@@ -1,0 +1,234 @@
+"""DuckLake with its catalog in PostgreSQL: loaders on two "machines" push into one lake at once.
+
+A private PostgreSQL server is started for this module (initdb into a temporary folder, 127.0.0.1 on a
+free port, no Unix socket) and stopped at the end; the tests that need it skip, saying why, where the
+server binaries are missing. Each "machine" is a working directory of its own with its own DuckDB
+store, and runs `newsmon lake push` as a process of its own; only the catalog and the lake's data
+folder are shared, as they would be on a PostgreSQL server and shared storage.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsmon.lake import TURN_TABLE, Lake, LakeError, parse_catalog
+from newsmon.localpg import LocalPostgres, LocalPostgresError, free_port
+from newsmon.store import EventRow, LoadBatch, Store, TopicRow
+from tests.test_lake import T0, article_id, batch_of
+
+# the two stores: machine a has articles 0..239, machine b 120..359 (120 in both), pushed in batches of 12
+STORE_ARTICLES = {"a": range(0, 240), "b": range(120, 360)}
+PUSH_BATCH = 12
+_db_names = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[LocalPostgres]:
+    folder = Path(tempfile.mkdtemp(prefix="newsmon-pg-"))
+    folder.chmod(0o755)  # as root the server runs as the postgres user, which must reach its data folder
+    try:
+        server = LocalPostgres.at(folder / "data", free_port(), {"fsync": "off"})  # a throw-away server
+    except LocalPostgresError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"no PostgreSQL server to test against: {exc}")
+    try:
+        server.start()
+    except LocalPostgresError:
+        server.port = free_port()  # the port may have been taken meanwhile: try one other
+        server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def catalog_url(postgres: LocalPostgres) -> str:
+    """A new, empty database on the module's server, as a catalog URL."""
+    name = f"lake_{next(_db_names)}"
+    assert postgres.create_database(name)
+    return postgres.url(name)
+
+
+def enriched(numbers: list[int]) -> LoadBatch:
+    """The test_lake batch with a topic row and an event for every third article."""
+    batch = batch_of(numbers)
+    for n in numbers:
+        if n % 3 == 0:
+            aid = article_id(n)
+            batch.topics.append(TopicRow(aid, "stikstof", "primary", 0.5 + n % 7 / 10, ["landbouw"],
+                                         '{"terms": ["stikstof"]}', "t1"))  # fmt: skip
+            day = (T0 + timedelta(days=n % 20)).date()
+            batch.events.append(EventRow(aid, "body", 4, 11, "morgen", day, day, "day",
+                                         "De minister reist morgen naar Brussel.", [], "t1"))  # fmt: skip
+    return batch
+
+
+def make_store(path: Path, numbers: range) -> None:
+    with Store.open(path) as store:
+        for start in range(0, len(numbers), 40):
+            store.load_batch(enriched(list(numbers[start : start + 40])))
+
+
+CONTENT = {
+    "articles": "SELECT id, content_sha256, published_at FROM {p}articles",
+    "article_sources": "SELECT article_id, feed_id FROM {p}article_sources",
+    "entity_mentions": "SELECT article_id, field, start_char, end_char, surface FROM {p}entity_mentions",
+    "article_topics": "SELECT article_id, topic, relevance, score FROM {p}article_topics",
+    "events": "SELECT article_id, field, start_char, date_start, precision FROM {p}events",
+}
+
+
+def rows(con: Any, prefix: str) -> dict[str, list[tuple[Any, ...]]]:
+    return {table: sorted(con.execute(sql.format(p=prefix)).fetchall()) for table, sql in CONTENT.items()}
+
+
+@pytest.fixture(scope="module")
+def machines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two working directories, each with the DuckDB store of its own pipeline (newsmon.duckdb)."""
+    root = tmp_path_factory.mktemp("machines")
+    for name, numbers in STORE_ARTICLES.items():
+        (root / name).mkdir()
+        make_store(root / name / "newsmon.duckdb", numbers)
+    return {name: root / name for name in STORE_ARTICLES}
+
+
+PUSHED = re.compile(
+    r"pushed (?P<articles>\d+) articles .* in (?P<commits>\d+) transactions \((?P<retries>\d+) retried\); "
+    r"(?P<batches>\d+) batches, (?P<per_batch>[\d.]+) s per batch"
+)
+
+
+def push_at_once(machines: dict[str, Path], catalog: str, data_dir: Path) -> list[dict[str, float]]:
+    """`newsmon lake push` from every machine's working directory, all started together; their figures."""
+    cli = str(Path(sys.executable).with_name("newsmon"))
+    args = ["lake", "push", "--db", "newsmon.duckdb", "--catalog", catalog, "--data-dir", str(data_dir),
+            "--batch", str(PUSH_BATCH)]  # fmt: skip
+    procs = [subprocess.Popen([cli, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for cwd in machines.values()]  # fmt: skip
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * len(procs), outputs
+    figures = []
+    for out, _ in outputs:
+        match = PUSHED.search(out)
+        assert match, out
+        figures.append({k: float(v) for k, v in match.groupdict().items()})
+    return figures
+
+
+def check_lake(lake: Lake, machines: dict[str, Path]) -> None:
+    """Every article of the stores once, and sources, mentions, topics and events as the stores have them."""
+    expected: dict[str, set[tuple[Any, ...]]] = {table: set() for table in CONTENT}
+    for cwd in machines.values():
+        with Store.open(cwd / "newsmon.duckdb", read_only=True) as store:
+            for table, found in rows(store.con, "").items():
+                expected[table] |= set(found)
+    got = rows(lake.con, "lake.")
+    all_ids = sorted({article_id(n) for numbers in STORE_ARTICLES.values() for n in numbers})
+    assert [r[0] for r in got["articles"]] == all_ids  # each exactly once
+    for table in CONTENT:
+        assert len(got[table]) == len(set(got[table])), f"duplicate rows in lake.{table}"
+        assert set(got[table]) == expected[table], table
+    assert len(expected["article_topics"]) == len(expected["events"]) == len(range(0, 360, 3))
+
+
+@pytest.mark.parametrize("kind", ["postgres", "sqlite"])
+def test_two_machines_push_overlapping_stores_at_once(
+    kind: str, machines: dict[str, Path], tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The same two stores pushed at once into a PostgreSQL-cataloged lake and, for comparison, a SQLite one."""
+    catalog = request.getfixturevalue("catalog_url") if kind == "postgres" else str(tmp_path / "catalog.sqlite")
+    data_dir = tmp_path / "shared" / "lake"
+    started = time.monotonic()
+    figures = push_at_once(machines, catalog, data_dir)
+    elapsed = time.monotonic() - started
+    per_store = [len(r) for r in STORE_ARTICLES.values()]
+    assert [f["articles"] for f in figures] == per_store
+    assert [f["batches"] for f in figures] == [-(-n // PUSH_BATCH) for n in per_store]
+    with Lake.open(catalog, data_dir, loader="check") as lake:
+        check_lake(lake, machines)
+        loads = [m for _, _, m in lake.snapshots() if m and m.startswith("load")]
+        assert len(loads) == sum(f["batches"] for f in figures)  # one snapshot per batch, lost attempts leave none
+        if kind == "postgres":
+            assert lake.con.execute(f"SELECT loads FROM lake.{TURN_TABLE}").fetchall() == [(len(loads),)]
+    print(f"\n{kind} catalog: 2 loaders, batches {[int(f['batches']) for f in figures]} of {PUSH_BATCH} articles, "
+          f"retries {[int(f['retries']) for f in figures]}, s per batch {[f['per_batch'] for f in figures]}, "
+          f"wall {elapsed:.1f} s")  # fmt: skip
+
+    # pushing again changes nothing
+    push_at_once(machines, catalog, data_dir)
+    with Lake.open(catalog, data_dir, loader="check") as lake:
+        check_lake(lake, machines)
+
+
+def test_overlapping_inserts_conflict_and_the_second_is_retried(
+    catalog_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two loaders insert the same new articles at once: DuckLake alone would commit both (it only sees a
+    conflict when two transactions delete from one data file); the turn row makes the second retry."""
+    data_dir = tmp_path / "lake"
+    with Lake.open(catalog_url, data_dir, loader="a") as a, Lake.open(catalog_url, data_dir, loader="b") as b:
+        seen: list[int] = []
+        transaction = a.transaction
+
+        def b_commits_meanwhile(work: Any, what: str) -> None:
+            def attempt() -> None:
+                seen.append(a.count("articles"))  # this attempt's snapshot is now fixed
+                if len(seen) == 1:
+                    b.load_batch(batch_of([1, 2, 3]))  # b commits the same new articles meanwhile
+                work()
+
+            transaction(attempt, what)
+
+        monkeypatch.setattr(a, "transaction", b_commits_meanwhile)
+        a.load_batch(batch_of([1, 2, 3]))
+        assert seen == [0, 3]  # the second attempt saw b's articles
+        assert (a.retries, b.retries) == (1, 0)
+        assert a.ids() == [article_id(n) for n in (1, 2, 3)]  # once each
+        assert a.ids("article_versions", "article_id") == [article_id(n) for n in (1, 2, 3)]
+        assert a.con.execute(f"SELECT loads, loader FROM lake.{TURN_TABLE}").fetchall() == [(2, "a")]
+
+
+def test_catalog_urls_are_parsed_and_passwords_kept_out_of_messages() -> None:
+    spec = parse_catalog("postgres://lader:ge%20heim@db.example:6543/nieuws?sslmode=require")
+    assert spec.kind == "postgres"
+    assert spec.attach == ("ducklake:postgres:dbname=nieuws host=db.example port=6543 user=lader "
+                           "password='ge heim' sslmode=require")  # fmt: skip
+    assert spec.name == "postgres://lader:***@db.example:6543/nieuws?sslmode=require"
+    assert parse_catalog("postgresql://127.0.0.1/x").attach == "ducklake:postgres:dbname=x host=127.0.0.1"
+    sqlite = parse_catalog("lake/catalog.sqlite")
+    assert (sqlite.kind, sqlite.path) == ("sqlite", Path("lake/catalog.sqlite").absolute())
+    with pytest.raises(LakeError, match=r"^postgres://u@h:5432: the catalog URL names no database"):
+        parse_catalog("postgres://u@h:5432")
+    with pytest.raises(LakeError, match=r"^postgres://u@h:99999/x: bad port"):
+        parse_catalog("postgres://u@h:99999/x")
+    with pytest.raises(LakeError, match=r"^mysql://h/x: not a catalog"):
+        parse_catalog("mysql://h/x")
+
+
+def test_unreachable_server_and_lock_file_are_refused_with_the_url(tmp_path: Path) -> None:
+    url = f"postgres://newsmon:geheim@127.0.0.1:{free_port()}/lake"  # nothing listens there
+    with pytest.raises(LakeError, match=r"^postgres://newsmon:\*\*\*@127\.0\.0\.1:\d+/lake: cannot attach") as info:
+        Lake.open(url, tmp_path / "lake", max_attempts=2)
+    assert "geheim" not in str(info.value)
+    with pytest.raises(LakeError, match=r"lock file serialises loaders on one host only"):
+        Lake.open(url, tmp_path / "lake", serialize=True)
+
+
+def test_missing_database_is_named(postgres: LocalPostgres, tmp_path: Path) -> None:
+    url = postgres.url("bestaat_niet")
+    with pytest.raises(LakeError, match=rf"^{re.escape(url)}: cannot attach the lake: .*bestaat_niet"):
+        Lake.open(url, tmp_path / "lake", max_attempts=2)
