@@ -499,10 +499,18 @@ def check_db(config_dir: ConfigOpt = Path("config"), db: DbOpt = None, wait: Wai
         raise typer.Exit(1)
 
 
+_CATALOG_HELP = (
+    "the lake's catalog: a SQLite file (loaders on this host), or postgres://user@host:port/db "
+    "(loaders on any host; the database must exist)"
+)
+
+
 @lake_app.command("push")
 def lake_push(
-    catalog: Annotated[Path, typer.Option("--catalog", help="the lake's SQLite catalog file")],
-    data_dir: Annotated[Path, typer.Option("--data-dir", help="the lake's folder of Parquet files")],
+    catalog: Annotated[str, typer.Option("--catalog", help=_CATALOG_HELP)],
+    data_dir: Annotated[
+        Path, typer.Option("--data-dir", help="the lake's folder of Parquet files (shared storage for several hosts)")
+    ],
     config_dir: ConfigOpt = Path("config"),
     db: DbOpt = None,
     since: Annotated[str | None, typer.Option(help="only articles fetched on or after this day, YYYY-MM-DD")] = None,
@@ -510,8 +518,9 @@ def lake_push(
 ) -> None:
     """Copy this DuckDB store's articles, sources and derived rows into a shared DuckLake.
 
-    Several stores (one per ingest pipeline) can push into one lake at the same time; each batch is
-    one transaction and pushing again never duplicates rows."""
+    Several stores (one per ingest pipeline, on this host or, with a PostgreSQL catalog, on several)
+    can push into one lake at the same time; each batch is one transaction, a batch that conflicts
+    with another loader's is run again (counted as retried), and pushing again never duplicates rows."""
     since_day = datetime.combine(parse_day("--since", since), datetime.min.time(), UTC) if since else None
     db_path = existing_db(db, config_dir, "lake push")
 
@@ -523,11 +532,15 @@ def lake_push(
             ids = [r[0] for r in store.con.execute(
                 "SELECT id FROM articles WHERE ? IS NULL OR fetched_at >= ? ORDER BY id", [since_day, since_day]
             ).fetchall()]  # fmt: skip
+            started, batches = time.monotonic(), 0
             for start in range(0, len(ids), batch):
                 lake.load_frames(store.content_frames(ids[start : start + batch]))
+                batches += 1
+            per_batch = (time.monotonic() - started) / batches if batches else 0.0
             total = lake.count("articles")
             typer.echo(f"pushed {len(ids)} articles from {db_path} in {lake.commits} transactions "
-                       f"({lake.retries} retried); the lake now holds {total} articles")  # fmt: skip
+                       f"({lake.retries} retried); {batches} batches, {per_batch:.3f} s per batch; "
+                       f"the lake now holds {total} articles")  # fmt: skip
     except (StoreError, LakeError) as exc:
         raise _fail(str(exc)) from None
 
