@@ -13,7 +13,8 @@ RUNNER ?=
 RUNNER_ARG := $(if $(RUNNER),--task-runner $(RUNNER),)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo run ingest report serve ui export sql test check lint types feeds-check bench eval clean
+.PHONY: help setup demo run ingest report serve ui export sql test check lint types feeds-check bench eval clean \
+	lake-up lake-down
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
@@ -26,6 +27,10 @@ setup: ## create .venv and install newsmon with its dev tools
 	@command -v chromium >/dev/null || { if [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	else echo "note: install Debian's chromium package for the report browser test"; fi; }
+	@# Debian's PostgreSQL server for `make lake-up` and the PostgreSQL-catalog lake tests (they skip without it)
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	else echo "note: install Debian's postgresql package for make lake-up and the PostgreSQL lake tests"; fi; }
 
 demo: ## serve the bundled demo site on 127.0.0.1 and run the Prefect ingest flow into data/demo.duckdb
 	$(PY) -m flows.ingest --config config/demo --demo $(RUNNER_ARG)
@@ -65,6 +70,16 @@ REALNEWS ?= ../shared/realnews
 eval: ## score the analysis on labelled real news (REALNEWS=folder of batches; JSON=1 for machine output)
 	@test -d $(REALNEWS) || { echo "eval: no folder $(REALNEWS) (set REALNEWS=path to labelled batches)"; exit 2; }
 	$(NEWSMON) eval $(REALNEWS) $(if $(JSON),--json,)
+
+# A local PostgreSQL for a DuckLake catalog: data in $(PG_DIR), 127.0.0.1:$(PG_PORT) only, user newsmon (no password)
+PG_DIR ?= data/pg
+PG_PORT ?= 54329
+LAKE_DB ?= newsmon_lake
+lake-up: ## start a local PostgreSQL on 127.0.0.1:54329 (PG_PORT=...; initdb into data/pg the first time) with database newsmon_lake
+	$(PY) -m newsmon.localpg up --dir $(PG_DIR) --port $(PG_PORT) --db $(LAKE_DB)
+
+lake-down: ## stop the PostgreSQL started by make lake-up
+	$(PY) -m newsmon.localpg down --dir $(PG_DIR)
 
 lint: ## ruff
 	$(VENV)/bin/ruff check src flows tests demo bench

@@ -164,14 +164,19 @@ def test_two_machines_push_overlapping_stores_at_once(
         assert len(loads) == sum(f["batches"] for f in figures)  # one snapshot per batch, lost attempts leave none
         if kind == "postgres":
             assert lake.con.execute(f"SELECT loads FROM lake.{TURN_TABLE}").fetchall() == [(len(loads),)]
+        # an attempt that lost a conflict leaves no Parquet file behind
+        meta = "__ducklake_metadata_lake"
+        known = lake.con.execute(f"SELECT path FROM {meta}.ducklake_data_file UNION ALL "
+                                 f"SELECT path FROM {meta}.ducklake_delete_file").fetchall()  # fmt: skip
+        assert sorted(p.name for p in data_dir.rglob("*.parquet")) == sorted(Path(r[0]).name for r in known)
     print(f"\n{kind} catalog: 2 loaders, batches {[int(f['batches']) for f in figures]} of {PUSH_BATCH} articles, "
           f"retries {[int(f['retries']) for f in figures]}, s per batch {[f['per_batch'] for f in figures]}, "
           f"wall {elapsed:.1f} s")  # fmt: skip
 
-    # pushing again changes nothing
-    push_at_once(machines, catalog, data_dir)
-    with Lake.open(catalog, data_dir, loader="check") as lake:
-        check_lake(lake, machines)
+    if kind == "postgres":  # pushing again changes nothing (the SQLite lake's rerun: test_lake.py)
+        push_at_once(machines, catalog, data_dir)
+        with Lake.open(catalog, data_dir, loader="check") as lake:
+            check_lake(lake, machines)
 
 
 def test_overlapping_inserts_conflict_and_the_second_is_retried(
