@@ -42,6 +42,7 @@ class PageOutcome:
     error: str | None
     analysis: Analysis | None = None
     wall_url: str | None = None  # set when a consent or login wall answered: where the fetch ended
+    final_url: str | None = None  # where the redirects ended
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,8 @@ def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutc
             return PageOutcome(job, None, sha, result.status, item.fetched_at,
                                "consent wall: the page shows a consent or login wall instead of the article",
                                wall_url=result.final_url)  # fmt: skip
-        return PageOutcome(job, article, sha, result.status, item.fetched_at, None, analysis)
+        return PageOutcome(job, article, sha, result.status, item.fetched_at, None, analysis,
+                           final_url=result.final_url)  # fmt: skip
 
     async def run() -> list[PageOutcome]:
         async with PoliteClient(config.settings.http) as client:

@@ -11,6 +11,7 @@ from newsmon.analysis import Analysis
 from newsmon.config import Config
 from newsmon.extract import Article
 from newsmon.fetch import PageOutcome
+from newsmon.identity import page_urls
 from newsmon.plan import EntrySource, Plan
 from newsmon.poll import FeedPoll, next_poll
 from newsmon.store import (
@@ -19,23 +20,30 @@ from newsmon.store import (
     FailureRow,
     FeedState,
     FeedStateRow,
+    GuidRow,
     LoadBatch,
     MentionRow,
     PollRow,
     SourceRow,
     TopicRow,
+    UrlRow,
     WallRow,
     content_hash,
 )
-from newsmon.urls import article_id
 
 
 def _source_rows(sources: Sequence[EntrySource], seen_at: datetime) -> list[SourceRow]:
     return [
-        SourceRow(article_id(s.entry.canonical_url), s.feed_id, s.entry.url, s.entry.guid, s.entry.title or None,
-                  s.entry.published_at, seen_at)
+        SourceRow(s.article_id, s.feed_id, s.entry.url, s.entry.guid, s.entry.title or None, s.entry.published_at,
+                  seen_at)
         for s in sources
-    ]
+    ]  # fmt: skip
+
+
+def _identity_rows(batch: LoadBatch, sources: Sequence[EntrySource], seen_at: datetime) -> None:
+    """The links and GUIDs under which the feeds carried stored articles."""
+    batch.urls.extend(UrlRow(s.entry.canonical_url, s.article_id, "link", seen_at) for s in sources)
+    batch.guids.extend(GuidRow(s.feed_id, s.entry.guid, s.article_id, seen_at) for s in sources if s.entry.guid)
 
 
 def article_row(
@@ -78,6 +86,9 @@ def batch_rows(outcomes: Sequence[PageOutcome], run_id: str) -> LoadBatch:
                         out.fetched_at, out.raw_sha256, out.http_status, run_id)
         )
         batch.sources.extend(_source_rows(job.sources, out.fetched_at))
+        _identity_rows(batch, job.sources, out.fetched_at)
+        batch.urls.extend(UrlRow(u, job.article_id, "final_url" if u != art.canonical_url else "page_canonical",
+                                 out.fetched_at) for u in page_urls(out))  # fmt: skip
         add_derived_rows(batch, job.article_id, out.analysis)
     return batch
 
@@ -116,6 +127,7 @@ def final_rows(
     batch = LoadBatch()
     now = datetime.now(UTC)
     batch.sources = _source_rows(plan.known_sources, now)
+    _identity_rows(batch, plan.known_sources, now)
     for poll in polls:
         state = states.get(poll.feed_id, FeedState())
         new_items = new_per_feed[poll.feed_id]

@@ -32,6 +32,7 @@ from newsmon.fetch import (
     fetch_and_extract,
     prewarm,
 )
+from newsmon.identity import settle_pages
 from newsmon.load import add_derived_rows, article_row, batch_rows, final_rows
 from newsmon.plan import EntrySource, FetchJob, Plan, plan_fetches
 from newsmon.poll import FeedPoll, due_feeds, next_poll, poll_feeds
@@ -118,7 +119,10 @@ def run_ingest(
         plan = plan_fetches(polls, store, retries, clock)
         if len(plan.jobs) >= _INLINE_EXTRACT_BELOW:
             steps.prewarm(config)
-        for batch_outcomes in steps.batches(config, plan.jobs):
+        claimed: dict[str, str] = {}  # page URL -> article id, for pages fetched in this run
+        for fetched in steps.batches(config, plan.jobs):
+            batch_outcomes, merged = settle_pages(fetched, store, plan.known_ids, claimed)
+            plan.updated_ids |= merged
             steps.load(store, batch_rows(batch_outcomes, run_id))
             outcomes.extend(PageResult.of(o) for o in batch_outcomes)
         steps.load(store, final_rows(config, run_id, polls, states, plan))

@@ -10,15 +10,16 @@ from datetime import UTC, datetime, timedelta
 
 from newsmon.extract import FeedHints
 from newsmon.feeds import FeedEntry
+from newsmon.identity import entry_article_ids
 from newsmon.poll import FeedPoll
 from newsmon.store import FailureRow, Store
-from newsmon.urls import article_id
 
 
 @dataclass(frozen=True)
 class EntrySource:
     feed_id: str
     entry: FeedEntry
+    article_id: str  # the article the entry is (newsmon.identity)
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,9 @@ def plan_fetches(
     now = now or datetime.now(UTC)
     grouped: dict[str, list[EntrySource]] = defaultdict(list)
     outlet_of: dict[str, str] = {}
-    for poll in polls:
-        for entry in poll.entries:
-            aid = article_id(entry.canonical_url)
-            grouped[aid].append(EntrySource(poll.feed_id, entry))
+    for poll, ids in zip(polls, entry_article_ids(polls, store), strict=True):
+        for entry, aid in zip(poll.entries, ids, strict=True):
+            grouped[aid].append(EntrySource(poll.feed_id, entry, aid))
             outlet_of.setdefault(aid, poll.outlet_id)
     for aid in store.waiting_walls(list(grouped), now) | store.waiting_failures(list(grouped), now):
         del grouped[aid]
@@ -78,7 +78,7 @@ def plan_fetches(
         if failure.article_id not in grouped:
             entry = FeedEntry(failure.url, failure.url, failure.guid, failure.feed_title or "", "",
                               failure.feed_published_at, None, ())
-            grouped[failure.article_id].append(EntrySource(failure.feed_id, entry))
+            grouped[failure.article_id].append(EntrySource(failure.feed_id, entry, failure.article_id))
             outlet_of[failure.article_id] = failure.feed_id.split("/", 1)[0]
     known = store.known_articles(list(grouped))
     plan = Plan(jobs=[], known_ids=set(known))

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
@@ -83,6 +83,27 @@ class SourceRow:
     guid: str | None
     feed_title: str | None
     feed_published_at: datetime | None
+    seen_at: datetime
+
+
+@dataclass(frozen=True)
+class UrlRow:
+    """A normalised URL that leads to a stored article: a feed link, the page's canonical URL, or where
+    the fetch's redirects ended. The first article to claim a URL keeps it."""
+
+    url: str
+    article_id: str
+    kind: str  # link | page_canonical | final_url
+    seen_at: datetime
+
+
+@dataclass(frozen=True)
+class GuidRow:
+    """The GUID a feed gave a stored article."""
+
+    feed_id: str
+    guid: str
+    article_id: str
     seen_at: datetime
 
 
@@ -212,6 +233,8 @@ class LoadBatch:
 
     articles: list[ArticleRow] = field(default_factory=list)
     sources: list[SourceRow] = field(default_factory=list)
+    urls: list[UrlRow] = field(default_factory=list)
+    guids: list[GuidRow] = field(default_factory=list)
     failures: list[FailureRow] = field(default_factory=list)
     walls: list[WallRow] = field(default_factory=list)
     feed_states: list[FeedStateRow] = field(default_factory=list)
@@ -232,13 +255,16 @@ def batch_frames(batch: LoadBatch, *, operational: bool = True) -> dict[str, pd.
     content (articles, sources, derived rows), as the DuckLake loader needs."""
     frames = {
         "b_articles": _frame(batch.articles, ArticleRow, ("id",)),
-        "b_sources": _frame(batch.sources, SourceRow, ("article_id", "feed_id")),
+        # the lake keeps one source row per article and feed (its MERGE key); the store one per link
+        "b_sources": _frame(batch.sources, SourceRow, ("article_id", "feed_id", "entry_url")[: 2 + operational]),
         "b_enriched": pd.DataFrame({"article_id": list(dict.fromkeys(batch.enriched_ids))}, dtype="string"),
         "b_mentions": _frame(batch.mentions, MentionRow, ("article_id", "field", "start_char")),
         "b_topics": _frame(batch.topics, TopicRow, ("article_id", "topic")),
         "b_events": _frame(batch.events, EventRow, ("article_id", "field", "start_char")),
     }
     if operational:
+        frames["b_urls"] = _frame(batch.urls, UrlRow, ("url",), keep="first")
+        frames["b_guids"] = _frame(batch.guids, GuidRow, ("feed_id", "guid"), keep="first")
         frames["b_failures"] = _frame(batch.failures, FailureRow, ("article_id",))
         frames["b_walls"] = _frame(batch.walls, WallRow, ("article_id",))
         frames["b_states"] = _frame(batch.feed_states, FeedStateRow, ("feed_id",))
@@ -246,12 +272,14 @@ def batch_frames(batch: LoadBatch, *, operational: bool = True) -> dict[str, pd.
     return frames
 
 
-def _frame(rows: Sequence[Any], row_type: type, key: tuple[str, ...]) -> pd.DataFrame:
+def _frame(
+    rows: Sequence[Any], row_type: type, key: tuple[str, ...], keep: Literal["first", "last"] = "last"
+) -> pd.DataFrame:
     names = [f.name for f in fields(row_type)]
     # attribute tuples, not dataclasses.asdict: asdict deep-copies and cost more than the load itself
     frame = pd.DataFrame.from_records([tuple(getattr(r, n) for n in names) for r in rows], columns=names)
     # Duplicate keys inside one upsert are not reliable: keep the last row per key.
-    frame = frame.drop_duplicates(subset=list(key), keep="last")
+    frame = frame.drop_duplicates(subset=list(key), keep=keep)
     for f in fields(row_type):
         if "datetime" in str(f.type):
             frame[f.name] = pd.to_datetime(frame[f.name], utc=True)
@@ -439,6 +467,29 @@ class Store:
             return {r[0]: r[1] for r in rows}
         finally:
             self.con.unregister("wanted_ids")
+
+    def articles_by_url(self, urls: Sequence[str]) -> dict[str, str]:
+        """Of the normalised `urls`, those that lead to a stored article, with its id."""
+        if not urls:
+            return {}
+        rows = self.con.execute(
+            "SELECT url, article_id FROM article_urls WHERE list_contains(?, url)", [list(dict.fromkeys(urls))]
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def articles_by_guid(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """Of the (feed id, GUID) pairs, those a feed gave a stored article, with its id."""
+        if not keys:
+            return {}
+        frame = pd.DataFrame(list(dict.fromkeys(keys)), columns=["feed_id", "guid"])
+        self.con.register("wanted_guids", frame)
+        try:
+            rows = self.con.execute(
+                "SELECT g.feed_id, g.guid, g.article_id FROM article_guids g JOIN wanted_guids w USING (feed_id, guid)"
+            ).fetchall()
+        finally:
+            self.con.unregister("wanted_guids")
+        return {(r[0], r[1]): r[2] for r in rows}
 
     def articles_for_analysis(
         self, statuses: Sequence[str], since: date | None = None
@@ -697,9 +748,11 @@ _LOAD_STATEMENTS: tuple[tuple[str, str], ...] = (
         """
         INSERT INTO article_sources
         SELECT article_id, feed_id, entry_url, guid, feed_title, feed_published_at, seen_at, seen_at FROM b_sources
-        ON CONFLICT (article_id, feed_id) DO UPDATE SET last_seen_at = excluded.last_seen_at
+        ON CONFLICT (article_id, feed_id, entry_url) DO UPDATE SET last_seen_at = excluded.last_seen_at
         """,
     ),
+    ("b_urls", "INSERT INTO article_urls SELECT * FROM b_urls ON CONFLICT DO NOTHING"),
+    ("b_guids", "INSERT INTO article_guids SELECT * FROM b_guids ON CONFLICT DO NOTHING"),
     ("b_articles", "DELETE FROM fetch_failures WHERE article_id IN (SELECT id FROM b_articles)"),
     ("b_articles", "DELETE FROM consent_walls WHERE article_id IN (SELECT id FROM b_articles)"),
     ("b_walls", "DELETE FROM fetch_failures WHERE article_id IN (SELECT article_id FROM b_walls)"),
