@@ -102,6 +102,23 @@ def test_het_land_refers_back_to_the_side_named_last() -> None:
     assert level(own, "Nieuwe raket getoond") == "none"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "De raket vloog ruim 700 kilometer en viel bij Rusland in zee.",
+        "Het projectiel kwam neer in zee, ten oosten van Rusland en ver van Japan.",
+        "De raket landde in zee nabij Rusland, meldt de Japanse kustwacht.",
+    ],
+)
+def test_a_state_named_as_a_place_is_no_party(sentence: str) -> None:
+    body = (f"Noord-Korea heeft zondag opnieuw een ballistische raket afgevuurd. {sentence} Zuid-Korea en Japan "
+            "veroordeelden de lancering.\n\nHet is de vierde test dit jaar.")
+    assert level(body, "Noord-Korea vuurt opnieuw raket af") == "none"
+    # the same state as a party in the same sentence frame is a relation
+    party = body.replace(sentence, "De raket was volgens Seoul door Rusland aan Noord-Korea geleverd.")
+    assert level(party, "Noord-Korea vuurt opnieuw raket af") != "none"
+
+
 def test_a_lone_clause_closing_a_paragraph_is_a_mention() -> None:
     """Secondary needs a passage: one sentence ending its paragraph is a mention, however short the text."""
     body = ("Oekraïne heeft voor het eerst Franse raketten ingezet tegen doelen in Rusland. Het ging om een "

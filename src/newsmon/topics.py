@@ -659,10 +659,44 @@ def _units(document: Document, mentions: Sequence[Mention], info: dict[str, tupl
             for piece in pieces:
                 in_sentence = [m for m in field_mentions if piece.start <= m.start < piece.end]
                 tokens = list(part.tokens[i]) if piece is sentence else _tokens(part.text, piece.start, piece.end)
+                in_sentence, tokens = _without_places(in_sentence, tokens, info)
                 scope = Scope(name, tokens, in_sentence, info, part.text)
                 units.append(_Unit(name, piece.index, part.paragraphs[i], piece.start, piece.end, piece.text, scope))
     _assign_head_roles(units, has_title="title" in document.fields, has_lead="lead" in document.fields)
     return units
+
+
+# A state named only as where something is ("een raket die nabij Rusland in zee viel", "ten oosten van Japan")
+# is geography, not a party: the topic rules do not see it.
+_NEAR = (("nabij",), ("vlakbij",), ("dichtbij",), ("dicht", "bij"), ("vlak", "bij"), ("in", "de", "buurt", "van"),
+         ("voor", "de", "kust", "van"), ("ten", "oosten", "van"), ("ten", "westen", "van"), ("ten", "noorden", "van"),
+         ("ten", "zuiden", "van"), ("ten", "noordoosten", "van"), ("ten", "zuidoosten", "van"),
+         ("ten", "noordwesten", "van"), ("ten", "zuidwesten", "van"))  # fmt: skip
+_AT_SEA = frozenset({"zee", "kust", "wateren", "zeegebied", "territoriale", "economische"})
+
+
+def _without_places(
+    mentions: list[Mention], tokens: list[tuple[str, int, int]], info: dict[str, tuple[str | None, str]]
+) -> tuple[list[Mention], list[tuple[str, int, int]]]:
+    """The sentence's mentions and tokens without the states it names only as a location: after "nabij",
+    "ten oosten van" and the like, or after a bare "bij" in a sentence at sea ("bij Rusland in zee")."""
+    words = [t[0] for t in tokens]
+    at_sea = not _AT_SEA.isdisjoint(words)
+    places: list[Mention] = []
+    for m in mentions:
+        if not m.entity_id or info.get(m.entity_id, (None, ""))[1] not in _STATE_TYPES:
+            continue
+        at = next((j for j, t in enumerate(tokens) if t[1] >= m.start), None)
+        if at is None:
+            continue
+        before = tuple(words[max(0, at - 4) : at])
+        if any(before[-len(p):] == p for p in _NEAR) or (at_sea and before[-1:] == ("bij",)):
+            places.append(m)
+    if not places:
+        return mentions, tokens
+    spans = [(m.start, m.end) for m in places]
+    return ([m for m in mentions if m not in places],
+            [t for t in tokens if not any(a <= t[1] < b for a, b in spans)])  # fmt: skip
 
 
 HEADLINE_MAX_WORDS = 20
