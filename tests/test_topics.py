@@ -127,6 +127,18 @@ def test_a_lone_clause_closing_a_paragraph_is_a_mention() -> None:
     assert level(body, "Oekraïne zet Franse raketten in") == "mention"
 
 
+def test_a_lone_relation_sentence_carried_on_is_no_mere_clause() -> None:
+    def features(next_sentence: str) -> dict[str, float]:
+        body = ("Japan houdt een grote oefening met zijn kustwacht. Honderden schepen doen mee.\n\n"
+                "In maart vlogen honderd Russische toeristen naar Pyongyang voor een reis van vier dagen. "
+                f"{next_sentence} Japan wil de oefening jaarlijks herhalen.")
+        return next(t for t in analyse(body, date(2024, 6, 20), "Grote oefening").topics
+                    if t.topic == "nk_ru").features  # fmt: skip
+
+    assert features("Het weer zat mee.")["lone_clause"] == 1.0
+    assert features("Dat was de eerste groep sinds de pandemie.")["lone_clause"] == 0.0
+
+
 def test_kim_clijsters_is_no_north_korea() -> None:
     body = "Kim Clijsters won in Antwerpen van de Russische nummer drie. Het publiek genoot van de partij."
     assert level(body, "Clijsters wint van Russische") == "none"

@@ -100,15 +100,16 @@ def decide_level(
 ) -> tuple[float, Level]:  # fmt: skip
     """The level model: (score, level). The score is the weighted sum of the features (a log-odds); the level
     is the highest whose threshold it reaches. Without a relation sentence the level is `none`, or `mention`
-    when the only ones are enumerations of states, whatever the score. A single relation sentence that closes
-    its body paragraph (none in the headline or lead, no sentence after it to carry it on) is one sentence
-    about the relation: at most `mention`, since `secondary` needs a passage of two or more."""
+    when the only ones are enumerations of states, whatever the score. A single relation sentence in the body
+    (none in the headline or lead) that the next sentence does not carry on ("Dit was ...", "Zij vinden ...")
+    is one clause about the relation: at most `mention`, since `secondary` needs a passage of two or more."""
     score = intercept + sum(weights[k] * features[k] for k in FEATURES)
     if not related:
         return score, "mention" if listed else "none"
-    lone_in_body = features.get("lone_closing", 0.0) and not (features["head_relation"] or features["lead_relation"])
+    in_head = features["head_relation"] or features["lead_relation"]
+    clause = bool(features.get("lone_clause")) and not in_head
     for name in ("primary", "secondary", "mention"):
-        if score >= thresholds[name] and not (lone_in_body and name != "mention"):
+        if score >= thresholds[name] and not (clause and name != "mention"):
             return score, name
     return score, "none"
 
@@ -538,6 +539,7 @@ class TopicRules:
         names_b = [side_b.match(u.scope) is not None for u in units]
         head_a = any(a for a, u in zip(names_a, units, strict=True) if u.role in {"title", "lead"})
         head_b = any(b for b, u in zip(names_b, units, strict=True) if u.role in {"title", "lead"})
+        lone_in_body = len(related) == 1 and related[0][0].role == "body"
         return {
             "head_relation": float(any(u.role == "title" for u, _ in related)),
             "lead_relation": float(any(u.role == "lead" for u, _ in related)),
@@ -548,9 +550,9 @@ class TopicRules:
             "side_b_share": sum(names_b) / len(units) if units else 0.0,
             "head_both": float(head_a and head_b),
             "lone_relation": float(len(related) == 1),
-            # not weighted: the single relation sentence ends its body paragraph (see decide_level)
-            "lone_closing": float(len(related) == 1 and related[0][0].role == "body"
-                                  and _closes_paragraph(related[0][0], units)),
+            # not weighted (see decide_level): the single relation sentence, in the body, is not carried on by
+            # the next sentence of its paragraph
+            "lone_clause": float(lone_in_body and not _carried_on(related[0][0], units)),
         }
 
     def _themes(
@@ -609,8 +611,19 @@ def _side_reference(
     return None
 
 
-def _closes_paragraph(unit: _Unit, units: list[_Unit]) -> bool:
-    return not any(u.field == unit.field and u.paragraph == unit.paragraph and u.start > unit.start for u in units)
+# Words that open a sentence carrying the one before it on: demonstratives, pronouns, pronominal adverbs
+_CARRY_ON = frozenset({"dit", "dat", "die", "deze", "daar", "daarom", "daarmee", "daarbij", "daarna", "daarvoor",
+                       "daardoor", "hiermee", "hierbij", "hierdoor", "hiervoor", "hij", "zij", "ze", "hun", "zijn",
+                       "haar"})  # fmt: skip
+
+
+def _carried_on(unit: _Unit, units: list[_Unit]) -> bool:
+    """Whether the next sentence of the unit's paragraph opens with a word that refers back to it."""
+    following = [u for u in units if u.field == unit.field and u.paragraph == unit.paragraph and u.start > unit.start]
+    if not following:
+        return False
+    tokens = min(following, key=lambda u: u.start).scope.tokens
+    return bool(tokens) and tokens[0][0] in _CARRY_ON
 
 
 THEME_FOCUS_WEIGHT = 2.0
@@ -807,9 +820,9 @@ def explain_lines(result: TopicResult, fields: dict[str, str | None], colour: bo
                      f"{result.weights.get('intercept', 0.0):+.2f} " + " ".join(parts) + f" (thresholds: {limits})")
     if not result.relation_sentences:
         lines.append("no sentence relates the two sides")
-    elif result.features.get("lone_closing") and not (result.features.get("head_relation")
-                                                      or result.features.get("lead_relation")):
-        lines.append("one relation sentence, closing its paragraph: at most a mention")
+    elif result.features.get("lone_clause") and not (result.features.get("head_relation")
+                                                     or result.features.get("lead_relation")):
+        lines.append("one relation sentence in the body, not carried on by the next: at most a mention")
     for sentence in result.relation_sentences:
         text = fields.get(sentence.field) or ""
         spans = sorted({(h.start, h.end) for h in result.hits
