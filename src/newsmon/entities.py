@@ -43,6 +43,7 @@ import pandas as pd
 
 from newsmon.config import EntityDef, GazetteerFile, load_gazetteer
 from newsmon.document import Document
+from newsmon.offices import CONTEXT_OFFICES, GOVERNMENT_WORDS, Frame, is_possessive, office_of, read_clause
 from newsmon.text import Sentence, SentenceIndex, split_sentences
 
 RULES_VERSION = "2"
@@ -125,9 +126,16 @@ class Gazetteer:
                                  ("demonym", ent.demonyms)):  # fmt: skip
                 for value in values:
                     table[value].append(_Pattern(ent.id, kind))
+        self.office_frames = self._office_frames(data, dict(table))
+        framed = {(f.role, p) for f, p in self._frame_phrases}
         for role in data.roles:
             for phrase in role.phrases:
-                table[phrase].append(_Pattern(role.id, "role"))
+                if (role.id, phrase) not in framed:
+                    table[phrase].append(_Pattern(role.id, "role"))
+        self._add_genitive_roles(data, table)
+        for office in {f.office for f in self.office_frames}:
+            if office not in table:
+                table[office].append(_Pattern(office, "office"))
         # Genitives ("Poetins", "Sjojgoe's") only where no listed form already owns the string ("Japans").
         generated: dict[str, list[_Pattern]] = defaultdict(list)
         for string, patterns in table.items():
@@ -140,7 +148,7 @@ class Gazetteer:
         # Headlines and datelines in capitals ("POETIN ONTMOET KIM", "SEOUL (ANP)"): every form also in capitals.
         for string in list(table):
             upper = string.upper()
-            if upper != string and len(upper) >= 3 and upper not in table:
+            if upper != string and len(upper) >= 3 and upper not in table and table[string][0].kind != "office":
                 table[upper] = table[string]
         self._strings = list(table)
         self._position = {string: i for i, string in enumerate(self._strings)}
@@ -151,8 +159,51 @@ class Gazetteer:
         # "Amerikaanse president", "Zuid-Koreaanse inlichtingendienst": a role or body named with a
         # state's adjective or name refers to that state, found once here rather than per mention.
         self._embedded_state = [self._state_inside(i) for i in range(len(self._strings))]
+        self._frames_of: dict[str, list[Frame]] = defaultdict(list)
+        for frame in self.office_frames:
+            self._frames_of[frame.office].append(frame)
+        self._country_id: dict[str, str] = {}
+        for ent in data.entities:
+            if ent.type == "country" and ent.country:
+                self._country_id.setdefault(ent.country, ent.id)
         self._leader_roles = frozenset(r.id for r in data.roles if r.leader)
         self._leaders = [e for e in data.entities if any(s.role in self._leader_roles for s in e.roles)]
+
+    def _office_frames(self, data: GazetteerFile, forms: dict[str, list[_Pattern]]) -> list[Frame]:
+        """Role phrases that name an office and the entries it hangs on ("gouverneur van Koersk"). A phrase
+        whose entry is a place, person or body is matched through its frame only, so the entry inside stays a
+        mention of its own ("de burgemeester van Moskou": Moskou the place, and the mayor)."""
+        strings = [s for s, ps in forms.items() if ps[0].kind in {"name", "adjective"}]
+        matcher = ahocorasick_rs.AhoCorasick(strings, matchkind=ahocorasick_rs.MatchKind.Standard)
+        frames: list[Frame] = []
+        self._frame_phrases: list[tuple[Frame, str]] = []
+        for role in data.roles:
+            for phrase in role.phrases:
+                found = _select(phrase, matcher.find_matches_as_indexes(phrase, overlapping=True))
+                anchors = [forms[strings[i]][0].target for i, _a, _b in found]
+                office = office_of(phrase, [(a, b) for _i, a, b in found]) if anchors else None
+                if office is None:
+                    continue
+                frame = Frame(office, frozenset(anchors), role.id)
+                frames.append(frame)
+                if all(self.entities[a].type in {"place", "person", "organisation"} for a in anchors):
+                    self._frame_phrases.append((frame, phrase))
+        return list(dict.fromkeys(frames))
+
+    def _add_genitive_roles(self, data: GazetteerFile, table: dict[str, list[_Pattern]]) -> None:
+        """"Ruslands president", "China's minister van Defensie": the genitive of a state's name before the
+        office, from every "<office> van <state>" phrase."""
+        for role in data.roles:
+            for phrase in role.phrases:
+                office, sep, state = phrase.rpartition(" van ")
+                owners = table.get(state, [])
+                if not sep or not owners or owners[0].kind != "name":
+                    continue
+                if self.entities[owners[0].target].type != "country":
+                    continue
+                for genitive in _genitives(state):
+                    if f"{genitive} {office}" not in table and state not in office:
+                        table[f"{genitive} {office}"].append(_Pattern(role.id, "role"))
 
     def _state_inside(self, index: int) -> str | None:
         first = self._patterns[index][0]
@@ -227,6 +278,7 @@ class Gazetteer:
                 raw.append(mention)
         if any(noun in text for noun in _PLURAL_ROLES):
             raw = self._shared_roles(text, raw, published)
+        raw = self._resolve_offices(text, raw, published)
         kept = self._drop_appositive_roles(text, raw)
         kept.extend(_candidates(text, sentences, raw, field))
         kept.sort(key=lambda m: (m.start, m.end))
@@ -240,6 +292,8 @@ class Gazetteer:
         surface = text[start:end]
         first = patterns[0]
         inside = self._embedded_state[index]
+        if first.kind == "office":  # resolved once the whole field is read (_resolve_offices)
+            return Mention(None, surface, start, end, field, sentence, "office", "gazetteer", role=first.target)
         if first.kind == "role":
             holder = None if _former(text, start) else self.holder(first.target, published)
             if holder is not None:
@@ -286,6 +340,121 @@ class Gazetteer:
                     adjective.sentence, "role", "gazetteer", adjective.entity_id, role=role,
                 )
         return [adjectives.get(m.start, m) if m.kind == "adjective" else m for m in mentions]
+
+    def _resolve_offices(self, text: str, mentions: list[Mention], day: date) -> list[Mention]:
+        """Bare offices ("de gouverneur van de regio Koersk", "zijn zus", "de minister van Buitenlandse Zaken")
+        linked to the one holder the clause or its context allows (see newsmon.offices); the rest dropped."""
+        if not any(m.kind == "office" for m in mentions):
+            return mentions
+        kept: list[Mention] = []
+        for i, m in enumerate(mentions):
+            if m.kind != "office":
+                kept.append(m)
+                continue
+            resolved = self._resolve_office(text, mentions, i, day)
+            if resolved is not None:
+                kept.append(resolved)
+        return kept
+
+    def _resolve_office(self, text: str, mentions: list[Mention], i: int, day: date) -> Mention | None:
+        m = mentions[i]
+        clause = read_clause(text, m.start, m.end)
+        if clause.determiner is None or _former(text, m.start):
+            return None
+        nxt = next((q for q in mentions[i + 1 :] if q.kind != "office"), None)
+        if nxt is not None and nxt.entity_id and self.entities[nxt.entity_id].type == "person" and (
+            text[m.end : nxt.start].strip(" ,") == ""
+        ):
+            return None  # "zijn dochter Kim Ju-ae": the name links
+        det_start = clause.modifier_start - len(clause.determiner)
+        before = text[:det_start].rstrip()
+        if before.endswith(",") and any(
+            q.end == len(before) - 1 and q.entity_id and self.entities[q.entity_id].type == "person" for q in mentions
+        ):
+            return None  # "Kim Yo-jong, de zus van ...": apposition to the name
+        pre = {q.entity_id for q in mentions if q.entity_id and clause.modifier_start <= q.start and q.end <= m.start}
+        frames = self._frames_of[m.role or ""]
+        same = [q for q in mentions if q.sentence == m.sentence and q is not m and q.entity_id]
+        sentence_ids = {x for q in same for x in (q.entity_id, q.refers_to) if x}
+        fits: list[Frame]
+        if clause.complement is not None:
+            lo, hi = clause.complement
+            inside = [q for q in mentions if lo <= q.start and q.end <= hi and q.entity_id]
+            if not inside:
+                return None  # "de burgemeester van Melitopol" with Melitopol unknown: no guess
+            heads = {x for x in (inside[-1].entity_id, inside[-1].refers_to) if x}
+            fits = [f for f in frames if heads & f.anchors and f.anchors <= heads | pre | sentence_ids]
+        elif is_possessive(clause.determiner):
+            owner = next((q for q in reversed(same) if q.end <= m.start and q.entity_id
+                          and self.entities[q.entity_id].type == "person"), None)  # fmt: skip
+            if owner is None or owner.entity_id is None:
+                return None
+            heads = {owner.entity_id} | self._state_of_official(owner.entity_id, day)
+            fits = [f for f in frames if heads & f.anchors and f.anchors <= heads | pre]
+        else:  # "de Chinese ambassadeur" with Pyongyang in the sentence; else what the context allows
+            fits = [f for f in frames if pre & f.anchors and f.anchors <= pre | sentence_ids]
+            if not fits and m.role in CONTEXT_OFFICES:
+                fits = self._fits_in_context(text, mentions, m, frames, day)
+        holders = {}
+        for frame in fits:
+            holder = self.holder(frame.role, day)
+            if holder is not None and self._modifiers_agree(pre, frame, holder):
+                holders[frame.role] = (holder, frame)
+        if len(holders) != 1:
+            return None
+        role, (holder, frame) = holders.popitem()
+        states = [a for a in frame.anchors if self.entities[a].type == "country"]
+        return Mention(holder.id, m.surface, m.start, m.end, m.field, m.sentence, "role", "gazetteer",
+                       states[0] if len(states) == 1 else None, role=role)  # fmt: skip
+
+    def _state_of_official(self, entity_id: str, day: date) -> set[str]:
+        """An office holder stands for his state ("de Japanse minister X ... zijn premier")."""
+        ent = self.entities[entity_id]
+        if ent.country and any(s.holds_on(day) for s in ent.roles) and ent.country in self._country_id:
+            return {self._country_id[ent.country]}
+        return set()
+
+    def _fits_in_context(self, text: str, mentions: list[Mention], m: Mention, frames: list[Frame],
+                         day: date) -> list[Frame]:  # fmt: skip
+        """The frames the sentence (else the one before) allows: a place it names, or the one state it names
+        as a government. Two states, or a fitting place and another fitting place: nothing."""
+        for sentence in (m.sentence, m.sentence - 1):
+            places: set[str] = set()
+            governments: set[str] = set()
+            for q in mentions:
+                if q.sentence != sentence or q is m or q.kind == "office" or q.start > m.start + 400:
+                    continue
+                if sentence == m.sentence and q.start > m.start and q.kind != "role":
+                    continue  # what follows in the sentence is not what the office was introduced by
+                ent = self.entities[q.entity_id] if q.entity_id else None
+                if q.kind in {"role", "metonym"} and q.refers_to:
+                    governments.add(q.refers_to)
+                if ent is None:
+                    continue
+                if ent.type in {"place", "organisation"} and q.kind != "metonym":
+                    places.add(ent.id)
+                elif ent.type == "person":
+                    governments |= self._state_of_official(ent.id, day)
+                elif q.kind == "adjective" and ent.type == "country":
+                    following = text[q.end : q.end + 30].split()
+                    if following and following[0].strip(",.") in GOVERNMENT_WORDS:
+                        governments.add(ent.id)
+            if not places and not governments:
+                continue
+            by_place = [f for f in frames if f.anchors <= places]
+            by_state = [f for f in frames if f.anchors <= governments] if len(governments) == 1 else []
+            return by_place + by_state
+        return []
+
+    def _modifiers_agree(self, pre: set[str], frame: Frame, holder: EntityDef) -> bool:
+        """"de door Rusland aangestelde gouverneur", "de Russische gouverneur": a state before the office is
+        one of the frame's (or its places' state) or the holder's own."""
+        own = self._country_id.get(holder.country or "")
+        covered = set(frame.anchors)
+        for a in frame.anchors:
+            ent = self.entities[a]
+            covered |= {x for x in (ent.metonym_for, self._country_id.get(ent.country or "")) if x}
+        return all(a in covered or a == own for a in pre if self.entities[a].type == "country")
 
     def _leader_with_surname(self, candidates: list[str], day: date) -> str | None:
         """A bare "Kim" or "Yoon" that no full mention explains: the one head of state or government
