@@ -435,10 +435,8 @@ class Gazetteer:
                     places.add(ent.id)
                 elif ent.type == "person":
                     governments |= self._state_of_official(ent.id, day)
-                elif q.kind == "adjective" and ent.type == "country":
-                    following = text[q.end : q.end + 30].split()
-                    if following and following[0].strip(",.") in GOVERNMENT_WORDS:
-                        governments.add(ent.id)
+                elif q.kind == "adjective" and ent.type == "country" and _names_a_government(text, q.end):
+                    governments.add(ent.id)
             if not places and not governments:
                 continue
             by_place = [f for f in frames if f.anchors <= places]
@@ -534,6 +532,18 @@ class _Coreference:
             return max(seen)[1]
         ahead = [c for c in candidates if c in self.named_anywhere]
         return ahead[0] if look_ahead and len(ahead) == 1 else None
+
+
+def _names_a_government(text: str, end: int) -> bool:
+    """A state adjective ending at `end` is followed by a word for its government, possibly after a coordinated
+    adjective ("het Noord-Koreaanse regime", "de Noord-Koreaanse en de Russische regering")."""
+    for raw in text[end : end + 60].split()[:5]:
+        word = raw.strip(",.;:")
+        if word in GOVERNMENT_WORDS:
+            return True
+        if word not in {"en", "de", "het"} and not (word[:1].isupper() and word.endswith("e")):
+            return False
+    return False
 
 
 def _genitives(name: str) -> list[str]:

@@ -1,0 +1,127 @@
+"""Persons named only by an office: the bare noun ("de gouverneur", "zijn zus") linked through what it hangs on.
+
+Texts are written for these tests; each case has a twin that must stay unlinked, so a rule that links
+too eagerly fails as surely as one that links too little.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from newsmon.entities import Gazetteer
+from newsmon.offices import office_of, read_clause
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def people(gaz: Gazetteer, text: str, day: date) -> list[tuple[str, str]]:
+    """(surface, person id) of every linked person mention."""
+    return [(m.surface, m.entity_id) for m in gaz.find(text, day)
+            if m.entity_id and gaz.entities[m.entity_id].type == "person"]  # fmt: skip
+
+
+def test_a_governor_resolves_by_the_region_in_the_complement_and_by_date(gaz: Gazetteer) -> None:
+    text = "De gouverneur van de aan Oekraïne grenzende regio Koersk sprak van een zware nacht."
+    in_2022 = people(gaz, text, date(2022, 6, 1))
+    in_2025 = people(gaz, text, date(2025, 6, 1))
+    assert [s for s, _ in in_2022] == ["gouverneur"] and [s for s, _ in in_2025] == ["gouverneur"]
+    assert in_2022[0][1] != in_2025[0][1]  # the office changed hands in 2024
+    assert gaz.entities[in_2022[0][1]].name_en == "Roman Starovoit"
+    assert gaz.entities[in_2025[0][1]].name_en == "Alexander Khinshtein"
+    # the region stays a mention of its own
+    assert ("Koersk", "nm:koersk") in [(m.surface, m.entity_id) for m in gaz.find(text, date(2025, 6, 1))]
+
+
+def test_a_mayor_keeps_the_city_as_a_place(gaz: Gazetteer) -> None:
+    found = gaz.find("Ook de burgemeester van Moskou opende een nieuw metrostation.", date(2023, 3, 1))
+    assert [(m.surface, m.kind) for m in found if m.entity_id == "nm:sergej-sobjanin"] == [("burgemeester", "role")]
+    (city,) = [m for m in found if m.surface == "Moskou"]
+    assert city.kind == "name" and city.refers_to is None  # the place, not the government
+
+
+def test_a_bare_governor_takes_the_one_region_of_the_sentence_or_the_one_before(gaz: Gazetteer) -> None:
+    day = date(2023, 5, 2)
+    same = "Bij een aanval op Belgorod vielen twee gewonden, meldt de gouverneur."
+    assert people(gaz, same, day) == [("gouverneur", "nm:vjatsjeslav-gladkov")]
+    before = "Drones troffen vannacht Charkiv. Volgens de gouverneur is een school geraakt."
+    assert people(gaz, before, day) == [("gouverneur", "nm:oleh-synjehoebov")]
+    # two regions with a governor: no guess
+    assert people(gaz, "Na aanvallen op Belgorod en Charkiv sprak de gouverneur van paniek.", day) == []
+    # a region the gazetteer does not know in the complement: no guess from the rest of the sentence
+    assert people(gaz, "In Belgorod klonk alarm; de gouverneur van Tambov bleef kalm.", day) == []
+
+
+def test_an_installed_governor_needs_the_state_that_installed_him(gaz: Gazetteer) -> None:
+    day = date(2024, 3, 1)
+    text = "Na de aanval op Sebastopol sprak de door Rusland aangestelde gouverneur over schade aan de haven."
+    assert people(gaz, text, day) == [("gouverneur", "nm:michail-razvozjajev")]
+    # an adjective naming another state than the holder's or the region's: no link
+    assert people(gaz, "Na de aanval op Sebastopol sprak de Japanse gouverneur over schade.", day) == []
+
+
+def test_family_by_possessive_or_complement(gaz: Gazetteer) -> None:
+    day = date(2024, 1, 10)
+    assert people(gaz, "Kim Jong-un bezocht een fabriek met zijn dochter.", day)[-1] == ("dochter", "nm:kim-ju-ae")
+    text = "Volgens de zus van de Noord-Koreaanse leider Kim Jong-un is de oefening een provocatie."
+    assert ("zus", "nm:kim-yo-jong") in people(gaz, text, day)
+    # the name right after the noun links, the noun does not (apposition)
+    assert people(gaz, "Kim Jong-un kwam met zijn zus Kim Yo-jong.", day) == [
+        ("Kim Jong-un", "Q56226"), ("Kim Yo-jong", "nm:kim-yo-jong")]  # fmt: skip
+    # someone else's daughter, or no person to own her
+    assert people(gaz, "Poetin sprak met zijn dochter.", day) == [("Poetin", "Q7747")]
+    assert people(gaz, "De dochter was er niet bij.", day) == []
+
+
+def test_a_possessive_office_takes_the_state_of_the_official_before_it(gaz: Gazetteer) -> None:
+    text = "De Japanse minister Takeshi Iwaya zei dat zijn premier de top overslaat."
+    assert ("premier", "nm:shigeru-ishiba") in people(gaz, text, date(2025, 6, 1))
+    # not an official on that day (Iwaya became foreign minister in October 2024): no state, no link
+    assert "premier" not in [s for s, _ in people(gaz, text, date(2023, 6, 1))]
+
+
+def test_a_minister_without_country_needs_one_government_in_context(gaz: Gazetteer) -> None:
+    day = date(2023, 3, 1)
+    text = ("Het Noord-Koreaanse regime ontkent wapenleveringen aan Rusland. "
+            "De minister van Buitenlandse Zaken spreekt van leugens.")
+    assert people(gaz, text, day) == [("minister van Buitenlandse Zaken", "nm:choe-son-hui")]
+    # two governments in the sentence before: no link
+    two = ("De Noord-Koreaanse en de Russische regering ontkennen alles. "
+           "De minister van Buitenlandse Zaken spreekt van leugens.")
+    assert people(gaz, two, day) == []
+    # no government named at all: no link
+    assert people(gaz, "Het was een lange dag. De minister van Defensie zweeg.", day) == []
+    # a president or premier is never taken from context: it refers back to whoever was called that
+    assert people(gaz, "Het Kremlin reageerde niet. De president zei later niets.", day) == []
+
+
+def test_an_ambassador_by_adjective_and_host_in_the_sentence(gaz: Gazetteer) -> None:
+    text = "Bij de plechtigheid in Pyongyang ontbrak de Chinese ambassadeur."
+    assert people(gaz, text, date(2023, 7, 27)) == [("ambassadeur", "nm:wang-yajun")]
+    assert people(gaz, text, date(2018, 7, 27)) == [("ambassadeur", "nm:li-jinjun")]
+    # a posting the gazetteer has no holder for: no link
+    assert people(gaz, "In Kuala Lumpur werd de Noord-Koreaanse ambassadeur ontboden.", date(2017, 2, 20)) == []
+    # the indefinite article or "voormalige": any holder, not the one on the day
+    assert people(gaz, "In Pyongyang sprak een Chinese ambassadeur.", date(2023, 7, 27)) == []
+    assert people(gaz, "In Pyongyang sprak de voormalige Chinese ambassadeur.", date(2023, 7, 27)) == []
+
+
+def test_genitive_of_a_state_before_an_office(gaz: Gazetteer) -> None:
+    found = people(gaz, "Ruslands president kondigde nieuwe maatregelen aan.", date(2024, 5, 1))
+    assert found == [("Ruslands president", "Q7747")]
+
+
+def test_office_of_and_read_clause() -> None:
+    phrase = "gouverneur van de regio Koersk"
+    assert office_of(phrase, [(phrase.index("Koersk"), len(phrase))]) == "gouverneur"
+    assert office_of("door Rusland aangestelde gouverneur", [(5, 12)]) is None  # not a known office
+    text = "Volgens de door Moskou benoemde gouverneur van de regio Koersk, zo meldt hij"
+    start = text.index("gouverneur")
+    clause = read_clause(text, start, start + len("gouverneur"))
+    assert clause.determiner == "de"
+    assert clause.complement is not None and text[slice(*clause.complement)] == " van de regio Koersk"
+    assert read_clause("een gouverneur", 4, 14).determiner is None
