@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -305,3 +306,31 @@ def test_two_pipelines_push_their_stores_into_one_lake_at_once(tmp_path: Path, d
         assert total == distinct > 0
         authors = {author.split(":")[-1] for _, author, message in lake.snapshots() if message and "load" in message}
         assert authors == {str(p.pid) for p in pushes}  # both pushes committed batches
+
+
+def test_fetch_time_gives_way_to_the_page_date_and_a_page_date_stays(tmp_path: Path) -> None:
+    """As in the store: a publication time that was only the fetch time is replaced once a page gives
+    its own; a page's or feed's time is never moved by a later load."""
+    fetched = replace(article(1), published_at=T0, published_source="fetched")
+    from_page = replace(article(1), published_at=T0 - timedelta(hours=5), published_source="page")
+    later = replace(article(1), published_at=T0 + timedelta(days=1), published_source="feed")
+    with Lake.open(tmp_path / "catalog.sqlite", tmp_path / "data") as lake:
+        query = "SELECT published_at, published_source FROM lake.articles"
+        lake.load_batch(LoadBatch(articles=[fetched]))
+        assert lake.con.execute(query).fetchall() == [(T0, "fetched")]
+        lake.load_batch(LoadBatch(articles=[from_page]))
+        assert lake.con.execute(query).fetchall() == [(T0 - timedelta(hours=5), "page")]
+        lake.load_batch(LoadBatch(articles=[later]))
+        assert lake.con.execute(query).fetchall() == [(T0 - timedelta(hours=5), "page")]
+
+
+def test_sources_are_kept_per_link_as_the_store_keys_them(tmp_path: Path) -> None:
+    """One article under two links of one feed (an edited slug) is two article_sources rows, also on a rerun."""
+    first = source(1, FEEDS[0])
+    edited = replace(first, entry_url=first.entry_url.replace("?utm_source=rss", "-bijgewerkt"))
+    batch = LoadBatch(articles=[article(1)], sources=[first, edited])
+    with Lake.open(tmp_path / "catalog.sqlite", tmp_path / "data") as lake:
+        lake.load_batch(batch)
+        lake.load_batch(batch)
+        rows = lake.con.execute("SELECT feed_id, entry_url FROM lake.article_sources ORDER BY 2").fetchall()
+        assert rows == sorted([(FEEDS[0], first.entry_url), (FEEDS[0], edited.entry_url)], key=lambda r: r[1])

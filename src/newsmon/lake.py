@@ -1,31 +1,39 @@
-"""DuckLake: articles as Parquet files with a SQLite catalog, so several loader processes can commit at once.
+"""DuckLake: articles as Parquet files with a SQLite or PostgreSQL catalog, so several loaders can commit at once.
 
 The DuckDB store (`newsmon.store`) admits one process at a time because DuckDB locks its file. A lake
-is opened by every loader process at once (the same catalog file and data directory), and every
-`Lake.load_batch` is one DuckLake transaction, i.e. one snapshot in the catalog. The loaders must run
-on one host with the files on a local filesystem: SQLite's WAL mode and the lock file need that.
+is opened by every loader process at once (the same catalog and data directory), and every
+`Lake.load_batch` is one DuckLake transaction, i.e. one snapshot in the catalog. With a SQLite
+catalog the loaders must run on one host with the files on a local filesystem (SQLite's WAL mode
+and the lock file need that); with a PostgreSQL catalog they may run on any hosts that reach the
+server and mount the data directory.
 
 How concurrent loads stay correct:
 
-* The catalog is a SQLite file in WAL mode. A transaction reads the catalog under one SQLite read
+* SQLite: the catalog is a file in WAL mode. A transaction reads the catalog under one SQLite read
   snapshot and writes its new DuckLake snapshot at commit. If another writer committed in between,
   SQLite refuses the write ("database is locked"), whatever tables either touched; the loser rolls
   back and runs the whole transaction again on a fresh snapshot. Commits are therefore serialised.
-* Because the catalog admits one commit at a time anyway, loaders on the same host also take turns
+  Because the catalog admits one commit at a time anyway, loaders on the same host also take turns
   through a lock file next to the catalog (`serialize`, on by default): two overlapping
   transactions would cost one of them all its work, and a loader that commits often could make a
   slower one lose again and again. The retry stays for writers that do not take the lock.
+* PostgreSQL: the catalog's transactions serialise commits, but DuckLake sees a conflict only when
+  two transactions delete from the same data file; two loads inserting the same new article would
+  both commit. Every load therefore first updates the one row of `lake_loads`, so that two loads
+  overlapping in time always conflict; the later one is rolled back and run again on the snapshot
+  the other committed, after a random back-off (counted in `Lake.retries`). No lock file.
 * DuckLake has no PRIMARY KEY or UNIQUE constraints, so idempotence comes from the statements:
-  articles and article_sources are upserted with MERGE INTO on their keys, and the derived rows of
-  an article (entity mentions, topics, events) are deleted and inserted again. As commits are
-  serialised, the same article loaded by two loaders at once still ends up as one row.
+  articles and article_sources are upserted with MERGE INTO on their keys (an article's id; its
+  id, feed and link, as the store keys its sources), and the derived rows of an article (entity
+  mentions, topics, events) are deleted and inserted again. As commits are serialised, the same
+  article loaded by two loaders at once still ends up as one row.
 
 The lake holds the content tables of the store with the same columns (read from sql/schema):
 articles, article_versions, article_sources, entity_mentions, article_topics and events. Poll state,
 fetch failures and runs describe one pipeline's operation and stay in the DuckDB store.
 
-The ducklake and sqlite extensions are loaded from the files of the PyPI packages duckdb-ext-ducklake
-and duckdb-ext-sqlite; nothing is ever downloaded.
+The ducklake, sqlite and postgres extensions are loaded from the files of the PyPI packages
+duckdb-ext-ducklake, duckdb-ext-sqlite and duckdb-ext-postgres; nothing is ever downloaded.
 """
 
 from __future__ import annotations
@@ -476,7 +484,10 @@ class Lake:
         sources by (article_id, feed_id); mentions, topics and events of every id in
         `batch.enriched_ids` are replaced. Failures, feed states and polls are not part of the lake.
         """
-        self.load_frames(batch_frames(batch, operational=False))
+        frames = batch_frames(batch, operational=False)
+        # sources one row per link, as the store keeps them (batch_frames gives the lake one per feed)
+        frames["b_sources"] = batch_frames(LoadBatch(sources=batch.sources))["b_sources"]
+        self.load_frames(frames)
 
     def load_frames(self, frames: dict[str, pd.DataFrame]) -> None:
         """The same, from staging frames named as `newsmon.store.batch_frames` names them (b_articles,
@@ -551,8 +562,14 @@ _LOAD_STATEMENTS: tuple[tuple[str, str], ...] = (
         MERGE INTO lake.articles a USING b_articles b ON a.id = b.id
         WHEN MATCHED THEN UPDATE SET
             title = b.title, lead = b.lead, author = b.author, section = b.section,
-            published_at = coalesce(a.published_at, b.published_at),
-            published_source = CASE WHEN a.published_at IS NULL THEN b.published_source ELSE a.published_source END,
+            -- as in the store: the first publication time stays, unless it was only the fetch time and
+            -- the page now gives its own
+            published_at = CASE WHEN a.published_at IS NULL OR (a.published_source = 'fetched'
+                                     AND b.published_source <> 'fetched')
+                                THEN b.published_at ELSE a.published_at END,
+            published_source = CASE WHEN a.published_at IS NULL OR (a.published_source = 'fetched'
+                                         AND b.published_source <> 'fetched')
+                                    THEN b.published_source ELSE a.published_source END,
             fetched_at = b.fetched_at, language = b.language, body = b.body, word_count = b.word_count,
             raw_sha256 = b.raw_sha256, http_status = b.http_status, status = b.status, notes = b.notes,
             extractor_version = b.extractor_version,
@@ -572,7 +589,8 @@ _LOAD_STATEMENTS: tuple[tuple[str, str], ...] = (
     (
         "b_sources",
         """
-        MERGE INTO lake.article_sources s USING b_sources b ON s.article_id = b.article_id AND s.feed_id = b.feed_id
+        MERGE INTO lake.article_sources s USING b_sources b
+        ON s.article_id = b.article_id AND s.feed_id = b.feed_id AND s.entry_url = b.entry_url
         WHEN MATCHED THEN UPDATE SET last_seen_at = b.seen_at
         WHEN NOT MATCHED THEN INSERT (
             article_id, feed_id, entry_url, guid, feed_title, feed_published_at, first_seen_at, last_seen_at
