@@ -139,6 +139,21 @@ def test_a_lone_relation_sentence_carried_on_is_no_mere_clause() -> None:
     assert features("Dat was de eerste groep sinds de pandemie.")["lone_clause"] == 0.0
 
 
+def test_one_item_of_an_overview_page_is_secondary() -> None:
+    """A tag or blog page strings stories together; the relation filling one of two items is secondary."""
+    first = ("Moskou levert Pyongyang olie in ruil voor granaten\n\n"
+             "Rusland heeft Noord-Korea dit jaar ruim een miljoen vaten olie geleverd als betaling voor granaten. "
+             "Dat blijkt uit satellietbeelden van tankers in de haven van Vostotsjny. Noord-Korea stuurde op zijn "
+             "beurt duizenden containers munitie naar Rusland.\n\n")
+    second = ("Dijkversterking in Zeeland loopt jaren vertraging op\n\n"
+              "De versterking van de dijken langs de Westerschelde is pas in 2031 klaar, vier jaar later dan gepland. "
+              "Volgens het waterschap zijn er te weinig aannemers beschikbaar. Bewoners maken zich zorgen over de "
+              "veiligheid tijdens stormen.")
+    assert level(first + second) == "secondary"
+    # the same story on its own page stays primary
+    assert level(first.strip()) == "primary"
+
+
 def test_kim_clijsters_is_no_north_korea() -> None:
     body = "Kim Clijsters won in Antwerpen van de Russische nummer drie. Het publiek genoot van de partij."
     assert level(body, "Clijsters wint van Russische") == "none"

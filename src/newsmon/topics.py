@@ -108,8 +108,11 @@ def decide_level(
         return score, "mention" if listed else "none"
     in_head = features["head_relation"] or features["lead_relation"]
     clause = bool(features.get("lone_clause")) and not in_head
+    one_item_of_several = bool(features.get("other_items"))
     for name in ("primary", "secondary", "mention"):
-        if score >= thresholds[name] and not (clause and name != "mention"):
+        if score >= thresholds[name] and not (clause and name != "mention") and not (
+            one_item_of_several and name == "primary"
+        ):
             return score, name
     return score, "none"
 
@@ -549,6 +552,8 @@ class TopicRules:
             "side_a_share": sum(names_a) / len(units) if units else 0.0,
             "side_b_share": sum(names_b) / len(units) if units else 0.0,
             "head_both": float(head_a and head_b),
+            # not weighted (see decide_level): the page holds several items, one of them without the relation
+            "other_items": float(_has_unrelated_item(units, {(u.field, u.start) for u, _ in related})),
             "lone_relation": float(len(related) == 1),
             # not weighted (see decide_level): the single relation sentence, in the body, is not carried on by
             # the next sentence of its paragraph
@@ -767,6 +772,43 @@ def _is_furniture(paragraph: list[_Unit]) -> bool:
         return False
     text = paragraph[0].text
     return len(WORD.findall(text)) <= FURNITURE_MAX_WORDS and not _PROSE_END.search(text)
+
+
+ITEM_HEADING_MIN_WORDS = 5
+PROSE_MIN_WORDS = 8
+
+
+def _has_unrelated_item(units: list[_Unit], related: set[tuple[str, int]]) -> bool:
+    """An overview, tag or blog page strings several stories together, each under its own headline followed by
+    prose. True when the body holds such a second item and one item (the head's included) has prose but no
+    relation sentence."""
+    head_end = max((u.start for u in units if u.field == "body" and u.role != "body"), default=-1)
+    paragraphs: dict[int, list[_Unit]] = {}
+    for u in units:
+        if u.field == "body" and u.role == "body" and u.start > head_end:  # furniture before the lead stays out
+            paragraphs.setdefault(u.paragraph, []).append(u)
+    order = sorted(paragraphs)
+    items: list[list[_Unit]] = [[u for u in units if u.role != "body" or u.field != "body"]]
+    for position, key in enumerate(order):
+        paragraph = paragraphs[key]
+        following = paragraphs[order[position + 1]] if position + 1 < len(order) else []
+        if _is_item_heading(paragraph) and following and _is_prose(following):
+            items.append([])
+        items[-1].extend(paragraph)
+    if len(items) < 2:
+        return False
+    return any(not any((u.field, u.start) in related for u in item) and _is_prose(item) for item in items)
+
+
+def _is_item_heading(paragraph: list[_Unit]) -> bool:
+    text = paragraph[0].text
+    words = len(WORD.findall(text))
+    return len(paragraph) == 1 and ITEM_HEADING_MIN_WORDS <= words <= HEADLINE_MAX_WORDS and not _PROSE_END.search(text)
+
+
+def _is_prose(units: list[_Unit]) -> bool:
+    return any(len(u.scope.tokens) >= PROSE_MIN_WORDS and u.text.rstrip().endswith((".", '."', ".”", ".’"))
+               for u in units)  # fmt: skip
 
 
 def _is_headline(paragraph: list[_Unit]) -> bool:
