@@ -860,11 +860,13 @@ def explain_lines(result: TopicResult, fields: dict[str, str | None], colour: bo
         limits = ", ".join(f"{k} >= {v:g}" for k, v in result.thresholds.items())
         lines.append(f"level score {result.features.get('score', 0.0):.2f} = intercept "
                      f"{result.weights.get('intercept', 0.0):+.2f} " + " ".join(parts) + f" (thresholds: {limits})")
+    features = result.features
     if not result.relation_sentences:
         lines.append("no sentence relates the two sides")
-    elif result.features.get("lone_clause") and not (result.features.get("head_relation")
-                                                     or result.features.get("lead_relation")):
+    elif features.get("lone_clause") and not (features.get("head_relation") or features.get("lead_relation")):
         lines.append("one relation sentence in the body, not carried on by the next: at most a mention")
+    elif features.get("other_items"):
+        lines.append("one item of a page of several, another without the relation: at most secondary")
     for sentence in result.relation_sentences:
         text = fields.get(sentence.field) or ""
         spans = sorted({(h.start, h.end) for h in result.hits
