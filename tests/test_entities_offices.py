@@ -125,3 +125,27 @@ def test_office_of_and_read_clause() -> None:
     assert clause.determiner == "de"
     assert clause.complement is not None and text[slice(*clause.complement)] == " van de regio Koersk"
     assert read_clause("een gouverneur", 4, 14).determiner is None
+
+
+def test_a_genitive_name_owns_the_office_after_it(gaz: Gazetteer) -> None:
+    day = date(2024, 6, 1)
+    assert ("zus", "nm:kim-yo-jong") in people(gaz, "Kim Jong-un sprak lang. Kims zus kwam later.", day)
+    # a genitive of someone without that relation: nothing
+    assert "zus" not in [s for s, _ in people(gaz, "Poetin sprak lang. Poetins zus kwam later.", day)]
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "expected"),
+    [
+        ("De Russische topdiplomaat reisde naar Pyongyang.", date(2024, 6, 1), "nm:sergej-lavrov"),
+        ("De Wit-Russische leider ontving hem.", date(2024, 6, 1), "nm:aleksandr-loekasjenko"),
+        ("De Russische minister van Natuurlijke Hulpbronnen leidde de delegatie.", date(2019, 6, 1),
+         "nm:dmitri-kobylkin"),
+        ("De Russische minister van Natuurlijke Hulpbronnen leidde de delegatie.", date(2023, 6, 1),
+         "nm:aleksandr-kozlov"),
+        ("De Noord-Koreaanse ambassadeur in Moskou werd ontboden.", date(2022, 6, 1), "nm:sin-hong-chol"),
+        ("Ook de Japanse regeringswoordvoerder reageerde.", date(2022, 6, 1), "nm:hirokazu-matsuno"),
+    ],
+)
+def test_role_phrases_of_the_domain_resolve_by_date(gaz: Gazetteer, text: str, day: date, expected: str) -> None:
+    assert expected in [eid for _s, eid in people(gaz, text, day)]

@@ -359,14 +359,15 @@ class Gazetteer:
     def _resolve_office(self, text: str, mentions: list[Mention], i: int, day: date) -> Mention | None:
         m = mentions[i]
         clause = read_clause(text, m.start, m.end)
-        if clause.determiner is None or _former(text, m.start):
+        genitive = self._genitive_owner(text, mentions[:i], m)
+        if (clause.determiner is None and genitive is None) or _former(text, m.start):
             return None
         nxt = next((q for q in mentions[i + 1 :] if q.kind != "office"), None)
         if nxt is not None and nxt.entity_id and self.entities[nxt.entity_id].type == "person" and (
             text[m.end : nxt.start].strip(" ,") == ""
         ):
             return None  # "zijn dochter Kim Ju-ae": the name links
-        det_start = clause.modifier_start - len(clause.determiner)
+        det_start = genitive.start if genitive else clause.modifier_start - len(clause.determiner or "")
         before = text[:det_start].rstrip()
         if before.endswith(",") and any(
             q.end == len(before) - 1 and q.entity_id and self.entities[q.entity_id].type == "person" for q in mentions
@@ -384,9 +385,9 @@ class Gazetteer:
                 return None  # "de burgemeester van Melitopol" with Melitopol unknown: no guess
             heads = {x for x in (inside[-1].entity_id, inside[-1].refers_to) if x}
             fits = [f for f in frames if heads & f.anchors and f.anchors <= heads | pre | sentence_ids]
-        elif is_possessive(clause.determiner):
-            owner = next((q for q in reversed(same) if q.end <= m.start and q.entity_id
-                          and self.entities[q.entity_id].type == "person"), None)  # fmt: skip
+        elif genitive is not None or is_possessive(clause.determiner):
+            owner = genitive or next((q for q in reversed(same) if q.end <= m.start and q.entity_id
+                                      and self.entities[q.entity_id].type == "person"), None)  # fmt: skip
             if owner is None or owner.entity_id is None:
                 return None
             heads = {owner.entity_id} | self._state_of_official(owner.entity_id, day)
@@ -406,6 +407,16 @@ class Gazetteer:
         states = [a for a in frame.anchors if self.entities[a].type == "country"]
         return Mention(holder.id, m.surface, m.start, m.end, m.field, m.sentence, "role", "gazetteer",
                        states[0] if len(states) == 1 else None, role=role)  # fmt: skip
+
+    def _genitive_owner(self, text: str, earlier: list[Mention], m: Mention) -> Mention | None:
+        """"Kims zus", "Poetins woordvoerder": a person's genitive right before the office owns it."""
+        last = next((q for q in reversed(earlier) if q.kind != "office"), None)
+        if last is None or last.entity_id is None or text[last.end : m.start] != " ":
+            return None
+        ent = self.entities[last.entity_id]
+        if ent.type != "person" or last.surface in ent.names or last.surface in ent.surnames:
+            return None
+        return last if last.surface.endswith(("s", "'s", "’s")) else None
 
     def _state_of_official(self, entity_id: str, day: date) -> set[str]:
         """An office holder stands for his state ("de Japanse minister X ... zijn premier")."""
