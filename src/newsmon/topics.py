@@ -221,23 +221,27 @@ def _words(words: list[str]) -> Matcher:
     globs = [fnmatch.translate(w.lower()) for w in words if _glob(w) is not None]
     combined = re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
 
-    # Which tokens match, remembered across texts: news vocabulary repeats, regex calls are slow.
-    verdicts: dict[str, bool] = {}
-
-    def matches(token: str) -> bool:
-        verdict = verdicts.get(token)
-        if verdict is None:
-            if len(verdicts) > 200_000:
-                verdicts.clear()
-            verdict = verdicts[token] = token in exact or bool(combined and combined.match(token))
-        return verdict
+    # Which tokens match, remembered across texts (news vocabulary repeats, regex calls are slow) and found with
+    # set operations on the scope's distinct tokens rather than a loop over them.
+    accepted: set[str] = set(exact)
+    rejected: set[str] = set()
 
     def match(scope: Scope, weight: float) -> list[Hit] | None:
+        tokens = scope.positions.keys()
+        if combined is not None:
+            unknown = tokens - accepted - rejected
+            if unknown:
+                if len(rejected) > 200_000:
+                    rejected.clear()
+                for token in unknown:
+                    (accepted if combined.match(token) else rejected).add(token)
+        found = tokens & accepted
+        if not found:
+            return None
         hits: list[Hit] = []
-        for token, indexes in scope.positions.items():
-            if matches(token):
-                hits += scope.hits_at(indexes, token, weight)
-        return hits or None
+        for token in sorted(found, key=lambda t: scope.positions[t][0]):  # in text order, as the tokens come
+            hits += scope.hits_at(scope.positions[token], token, weight)
+        return hits
 
     return match
 
