@@ -334,3 +334,52 @@ def test_sources_are_kept_per_link_as_the_store_keys_them(tmp_path: Path) -> Non
         lake.load_batch(batch)
         rows = lake.con.execute("SELECT feed_id, entry_url FROM lake.article_sources ORDER BY 2").fetchall()
         assert rows == sorted([(FEEDS[0], first.entry_url), (FEEDS[0], edited.entry_url)], key=lambda r: r[1])
+
+
+def with_entities(batch: LoadBatch) -> LoadBatch:
+    """The batch's mentions linked to entities: the body's first word to one of three, the title to another."""
+    batch.mentions = [
+        replace(m, entity_id=("Q31", "Q55", "Q183")[int(m.article_id, 16) % 3] if m.field == "body" else "Q1")
+        for m in batch.mentions
+    ]
+    return batch
+
+
+ENTITY_ROWS = {
+    "entity_articles": "SELECT * FROM {p}entity_articles",
+    "entity_comentions": "SELECT * FROM {p}entity_comentions",
+}
+
+
+def test_entity_tables_follow_the_loads_as_in_the_store(tmp_path: Path) -> None:
+    """entity_articles and entity_comentions in the lake equal the store's after the same loads, also when an
+    article is re-analysed or no longer counts (status)."""
+    loads = [
+        with_entities(batch_of(list(range(12)))),
+        with_entities(batch_of(list(range(8, 16)), run_id="r2")),
+        LoadBatch(articles=[replace(article(3), status="not_dutch")]),  # no longer counted
+        LoadBatch(articles=[article(5)], enriched_ids=[article_id(5)]),  # re-analysed: no mentions now
+    ]
+    with Store.open(tmp_path / "store.duckdb") as store, Lake.open(tmp_path / "c.sqlite", tmp_path / "data") as lake:
+        for batch in loads:
+            store.load_batch(batch)
+            lake.load_batch(batch)
+        for table, sql in ENTITY_ROWS.items():
+            expected = sorted(store.con.execute(sql.format(p="")).fetchall())
+            assert sorted(lake.con.execute(sql.format(p="lake.")).fetchall()) == expected, table
+        ids = {r[0] for r in lake.con.execute("SELECT article_id FROM lake.entity_articles").fetchall()}
+        assert ids == {article_id(n) for n in range(16)} - {article_id(3), article_id(5)}
+        assert lake.count("entity_comentions") == 14  # Q1 (title) with the body's entity, per counted article
+
+
+def test_reopen_builds_entity_tables_missing_from_an_older_lake(tmp_path: Path) -> None:
+    catalog, data_dir = tmp_path / "catalog.sqlite", tmp_path / "data"
+    with Lake.open(catalog, data_dir) as lake:
+        lake.load_batch(with_entities(batch_of([1, 2, 3])))
+        before = {t: sorted(lake.con.execute(sql.format(p="lake.")).fetchall()) for t, sql in ENTITY_ROWS.items()}
+        lake.con.execute("DROP TABLE lake.entity_articles")
+        lake.con.execute("DROP TABLE lake.entity_comentions")
+    assert len(before["entity_articles"]) == 6 and len(before["entity_comentions"]) == 3
+    with Lake.open(catalog, data_dir) as lake:
+        after = {t: sorted(lake.con.execute(sql.format(p="lake.")).fetchall()) for t, sql in ENTITY_ROWS.items()}
+    assert after == before

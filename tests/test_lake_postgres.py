@@ -26,11 +26,11 @@ import pytest
 from newsmon.lake import TURN_TABLE, Lake, LakeError, parse_catalog
 from newsmon.localpg import LocalPostgres, LocalPostgresError, free_port
 from newsmon.store import EventRow, LoadBatch, Store, TopicRow
-from tests.test_lake import T0, article_id, batch_of
+from tests.test_lake import T0, article_id, batch_of, with_entities
 
-# the two stores: machine a has articles 0..239, machine b 120..359 (120 in both), pushed in batches of 12
-STORE_ARTICLES = {"a": range(0, 240), "b": range(120, 360)}
-PUSH_BATCH = 12
+# the two stores: machine a has articles 0..179, machine b 90..269 (90 in both), pushed in batches of 10
+STORE_ARTICLES = {"a": range(0, 180), "b": range(90, 270)}
+PUSH_BATCH = 10
 _db_names = itertools.count()
 
 
@@ -64,8 +64,8 @@ def catalog_url(postgres: LocalPostgres) -> str:
 
 
 def enriched(numbers: list[int]) -> LoadBatch:
-    """The test_lake batch with a topic row and an event for every third article."""
-    batch = batch_of(numbers)
+    """The test_lake batch with linked mentions, and a topic row and an event for every third article."""
+    batch = with_entities(batch_of(numbers))
     for n in numbers:
         if n % 3 == 0:
             aid = article_id(n)
@@ -89,6 +89,8 @@ CONTENT = {
     "entity_mentions": "SELECT article_id, field, start_char, end_char, surface FROM {p}entity_mentions",
     "article_topics": "SELECT article_id, topic, relevance, score FROM {p}article_topics",
     "events": "SELECT article_id, field, start_char, date_start, precision FROM {p}events",
+    "entity_articles": "SELECT * FROM {p}entity_articles",
+    "entity_comentions": "SELECT * FROM {p}entity_comentions",
 }
 
 
@@ -130,7 +132,7 @@ def push_at_once(machines: dict[str, Path], catalog: str, data_dir: Path) -> lis
 
 
 def check_lake(lake: Lake, machines: dict[str, Path]) -> None:
-    """Every article of the stores once, and sources, mentions, topics and events as the stores have them."""
+    """Every article of the stores once; sources, mentions, topics, events and the entity tables as in the stores."""
     expected: dict[str, set[tuple[Any, ...]]] = {table: set() for table in CONTENT}
     for cwd in machines.values():
         with Store.open(cwd / "newsmon.duckdb", read_only=True) as store:
@@ -142,7 +144,8 @@ def check_lake(lake: Lake, machines: dict[str, Path]) -> None:
     for table in CONTENT:
         assert len(got[table]) == len(set(got[table])), f"duplicate rows in lake.{table}"
         assert set(got[table]) == expected[table], table
-    assert len(expected["article_topics"]) == len(expected["events"]) == len(range(0, 360, 3))
+    assert len(expected["article_topics"]) == len(expected["events"]) == len(range(0, 270, 3))
+    assert len(expected["entity_articles"]) == 2 * len(all_ids) and len(expected["entity_comentions"]) == len(all_ids)
 
 
 @pytest.mark.parametrize("kind", ["postgres", "sqlite"])
@@ -174,7 +177,7 @@ def test_two_machines_push_overlapping_stores_at_once(
           f"wall {elapsed:.1f} s")  # fmt: skip
 
     if kind == "postgres":  # pushing again changes nothing (the SQLite lake's rerun: test_lake.py)
-        push_at_once(machines, catalog, data_dir)
+        push_at_once({"a": machines["a"]}, catalog, data_dir)
         with Lake.open(catalog, data_dir, loader="check") as lake:
             check_lake(lake, machines)
 

@@ -29,7 +29,10 @@ How concurrent loads stay correct:
   article loaded by two loaders at once still ends up as one row.
 
 The lake holds the content tables of the store with the same columns (read from sql/schema):
-articles, article_versions, article_sources, entity_mentions, article_topics and events. Poll state,
+articles, article_versions, article_sources, entity_mentions, article_topics and events, and the
+per-article entity tables entity_articles and entity_comentions, rebuilt for the articles of each
+load by the store's own SQL (sql/refresh/entity_tables.sql over the staging view stg_articles, both
+run on the lake's tables). Poll state,
 fetch failures and runs describe one pipeline's operation and stay in the DuckDB store.
 
 The ducklake, sqlite and postgres extensions are loaded from the files of the PyPI packages
@@ -55,10 +58,15 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from newsmon.store import SQL_DIR, LoadBatch, batch_frames, extension_dir
+from newsmon.store import SQL_DIR, LoadBatch, batch_frames, extension_dir, refresh_entity_tables
 
 # the store's tables that the lake holds, in creation order
-LAKE_TABLES = ("articles", "article_versions", "article_sources", "entity_mentions", "article_topics", "events")
+LAKE_TABLES = (
+    "articles", "article_versions", "article_sources", "entity_mentions", "article_topics", "events",
+    "entity_articles", "entity_comentions",
+)  # fmt: skip
+# derived from the rows above by the store's own SQL (sql/refresh/entity_tables.sql), in the load's transaction
+ENTITY_TABLES = ("entity_articles", "entity_comentions")
 # extension file stem -> the PyPI package that ships it
 EXTENSIONS = {
     "ducklake": "duckdb-ext-ducklake",
@@ -342,7 +350,11 @@ class Lake:
                 except duckdb.Error as exc:
                     raise LakeError(f"{path}: cannot load the {name} extension: {exc}") from exc
             lake._attach()
-            lake._create_tables()
+            lake.con.execute("USE lake")
+            built_before_entity_tables = lake._create_tables()
+            lake._stage_view()
+            if built_before_entity_tables:
+                lake._build_entity_tables()
         except BaseException:
             lake.close()
             raise
@@ -364,16 +376,30 @@ class Lake:
                         self.con.execute("DETACH lake")
                     self._back_off(attempt)
 
-    def _create_tables(self) -> None:
-        """Create missing tables and add columns that sql/schema gained since a table was created.
+    def _stage_view(self) -> None:
+        """Give this connection the store's staging view stg_articles, as a temporary view over the
+        lake's articles (the lake is the default database), so that the store's SQL for the entity
+        tables runs on the lake unchanged."""
+        view = (SQL_DIR / "views" / "stg_articles.sql").read_text(encoding="utf-8")
+        temp_view = view.replace("CREATE OR REPLACE VIEW stg_articles", "CREATE OR REPLACE TEMP VIEW stg_articles", 1)
+        if temp_view == view:
+            raise LakeError(f"{SQL_DIR / 'views' / 'stg_articles.sql'}: no CREATE OR REPLACE VIEW stg_articles in it")
+        self.con.execute(temp_view)
+
+    def _create_tables(self) -> bool:
+        """Create missing tables and add columns that sql/schema gained since a table was created;
+        whether the lake had articles but not yet the entity tables (see `_build_entity_tables`).
 
         DuckLake supports neither PRIMARY KEY/UNIQUE nor CHECK constraints, so only names, types and
         NOT NULL are kept; defaults are left out because every insert names all its columns. Columns
         added later are nullable: rows written before them have no value.
         """
         wanted = store_columns()
+        older = False
 
         def work() -> None:
+            nonlocal older
+            have_tables = {r[0] for r in self.con.execute("SHOW TABLES FROM lake").fetchall()}
             for table, columns in wanted.items():
                 self.con.execute(
                     f"CREATE TABLE IF NOT EXISTS lake.{table} ("
@@ -389,8 +415,24 @@ class Lake:
                                  "(loads BIGINT NOT NULL, loader VARCHAR, loaded_at TIMESTAMPTZ)")  # fmt: skip
                 self.con.execute(f"INSERT INTO lake.{TURN_TABLE} SELECT 0, NULL, NULL "
                                  f"WHERE NOT EXISTS (SELECT 1 FROM lake.{TURN_TABLE})")  # fmt: skip
+            older = "articles" in have_tables and not have_tables.issuperset(ENTITY_TABLES)
 
         self.transaction(work, "create tables")
+        return older
+
+    def _build_entity_tables(self) -> None:
+        """Fill entity_articles and entity_comentions from every article of a lake created before them."""
+
+        def work() -> None:
+            self.con.execute("CREATE OR REPLACE TEMP VIEW b_articles AS SELECT id FROM lake.articles")
+            self.con.execute("CREATE OR REPLACE TEMP VIEW b_enriched AS SELECT id AS article_id FROM lake.articles")
+            try:
+                refresh_entity_tables(self.con)
+            finally:
+                self.con.execute("DROP VIEW IF EXISTS temp.main.b_articles")
+                self.con.execute("DROP VIEW IF EXISTS temp.main.b_enriched")
+
+        self.transaction(work, "build entity tables")
 
     def close(self) -> None:
         self.con.close()
@@ -506,6 +548,8 @@ class Lake:
                                  [self.loader])  # fmt: skip
             for _, statement in statements:
                 self.con.execute(statement)
+            if len(frames["b_articles"]) or len(frames["b_enriched"]):
+                refresh_entity_tables(self.con)  # entity_articles and entity_comentions of these articles
 
         ids = frames["b_articles"]["id"]
         what = f"load {len(ids)} articles" + (f" from {ids.iloc[0]}" if len(ids) else "")
