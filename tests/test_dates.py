@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -48,6 +48,11 @@ def test_url_dates_are_days() -> None:
     found = url_date("https://x.be/2024/06/19/poetin-in-pyongyang/")
     assert found == DateValue(datetime(2024, 6, 18, 22, 0, tzinfo=UTC), False)
     assert url_date("https://x.nl/nieuws/top-in-vladivostok") is None
+    # a compact date behind a short prefix in a path segment (Mediahuis titles: /cnt/dmf20190425_01234567)
+    mediahuis = url_date("https://www.example.be/cnt/dmf20190425_01234567")
+    assert mediahuis is not None and mediahuis.local_day == date(2019, 4, 25)
+    assert url_date("https://www.example.be/cnt/dmf20191345_01234567") is None  # no 45th of month 13
+    assert url_date("https://www.example.nl/artikel/nieuwsbericht20190425") is None  # a long word is no prefix
 
 
 def cand(text: str, source: str) -> Candidate:

@@ -54,7 +54,10 @@ _ISO_DATE = re.compile(
     r"^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?)?$",
     re.IGNORECASE,
 )
-_URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)|[/-](20\d{2})(\d{2})(\d{2})(?:[-/_.]|$)")
+# /2024/06/19/, -20240619-, and a compact date behind a short prefix in a path segment (Mediahuis: /cnt/dmf20240619_)
+_URL_DATE = re.compile(
+    r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)|(?:[/-]|/[a-z]{1,4})(20\d{2})(\d{2})(\d{2})(?:[-/_.]|$)"
+)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ a month or a year, the day comes from a date in the URL when there is one, other
 from __future__ import annotations
 
 import csv
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,14 +25,13 @@ from typing import Any
 import numpy as np
 
 from newsmon.analysis import Analysis, Resources, analyse
+from newsmon.dates import url_date
 from newsmon.entities import Gazetteer
 from newsmon.events import TemporalExpression, find_expressions
 from newsmon.levels import Example, LevelModel, accuracy, fit, folds
 
 LEVELS = ("primary", "secondary", "mention", "none")
 TOPIC = "nk_ru"
-_URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-](\d\d)[/-](\d\d)(?:/|$|[^0-9])")
-_URL_DATE_COMPACT = re.compile(r"(?<!\d)(20\d\d)(\d\d)(\d\d)(?!\d)")
 
 
 class EvalError(Exception):
@@ -113,7 +111,8 @@ def publication_date(value: str, url: str, where: str) -> tuple[date, bool]:
         numbers = [int(p) for p in parts]
         if len(numbers) == 3:
             return date(*numbers), True
-        from_url = _date_in_url(url)
+        in_url = url_date(url)
+        from_url = in_url.local_day if in_url else None
         if from_url and from_url.year == numbers[0] and (len(numbers) == 1 or from_url.month == numbers[1]):
             return from_url, True
         if len(numbers) == 2:
@@ -123,17 +122,6 @@ def publication_date(value: str, url: str, where: str) -> tuple[date, bool]:
     except ValueError:
         pass
     raise EvalError(f"{where}: DATE {value!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
-
-
-def _date_in_url(url: str) -> date | None:
-    for pattern in (_URL_DATE, _URL_DATE_COMPACT):
-        m = pattern.search(url)
-        if m:
-            try:
-                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                continue
-    return None
 
 
 def _read_csv(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
