@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from newsmon import localpg as localpg_module
 from newsmon.lake import TURN_TABLE, Lake, LakeError, parse_catalog
 from newsmon.localpg import LocalPostgres, LocalPostgresError, free_port
 from newsmon.store import EventRow, LoadBatch, Store, TopicRow
@@ -240,3 +241,51 @@ def test_missing_database_is_named(postgres: LocalPostgres, tmp_path: Path) -> N
     url = postgres.url("bestaat_niet")
     with pytest.raises(LakeError, match=rf"^{re.escape(url)}: cannot attach the lake: .*bestaat_niet"):
         Lake.open(url, tmp_path / "lake", max_attempts=2)
+
+
+def localpg(*args: str) -> subprocess.CompletedProcess[str]:
+    """python -m newsmon.localpg ARGS, as the Makefile runs it."""
+    return subprocess.run([sys.executable, "-m", "newsmon.localpg", *args], check=False, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+
+
+def test_lake_up_and_down_are_idempotent(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """What `make lake-up` / `make lake-down` run: a second up finds the server running and the database there,
+    a second down finds nothing to stop; a folder that holds something else is refused by name."""
+    folder = Path(tempfile.mkdtemp(prefix="newsmon-pg-up-"))
+    folder.chmod(0o755)
+    data, port = str(folder / "pg"), str(free_port())
+    try:
+        try:
+            LocalPostgres.at(folder / "pg")
+        except LocalPostgresError as exc:
+            pytest.skip(f"no PostgreSQL server to test against: {exc}")
+        try:
+            up = [localpg("up", "--dir", data, "--port", port, "--db", "nieuws") for _ in range(2)]
+            assert [r.returncode for r in up] == [0, 0], up
+            url = f"postgres://newsmon@127.0.0.1:{port}/nieuws"
+            assert "database nieuws created" in up[0].stdout and url in up[0].stdout
+            assert "already runs" in up[1].stdout and "database nieuws exists" in up[1].stdout
+            with Lake.open(url, folder / "lake") as lake:  # the catalog URL it printed works
+                assert lake.count("articles") == 0
+        finally:
+            down = [localpg("down", "--dir", data) for _ in range(2)]
+        assert [d.returncode for d in down] == [0, 0], down
+        assert "stopped" in down[0].stdout and "no server runs" in down[1].stdout
+
+        other = tmp_path_factory.mktemp("other")
+        (other / "notities.txt").write_text("geen database\n", encoding="utf-8")
+        bad = localpg("up", "--dir", str(other), "--port", port)
+        assert bad.returncode == 2
+        assert bad.stderr.strip() == f"error: {other}: not empty and not a PostgreSQL data folder"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_missing_server_binaries_say_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reason the PostgreSQL tests skip with (and make lake-up stops with) where there is no server."""
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing on PATH
+    monkeypatch.setattr(localpg_module, "DEBIAN_ROOT", tmp_path / "none")
+    with pytest.raises(LocalPostgresError, match=r"server binaries .* not found .* install Debian's postgresql"):
+        LocalPostgres.at(tmp_path / "pg")
+    assert not (tmp_path / "pg").exists()

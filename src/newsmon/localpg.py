@@ -26,6 +26,7 @@ from pathlib import Path
 SUPERUSER = "newsmon"
 SERVER_USER = "postgres"  # the operating-system user the server runs as when started by root
 _BINARIES = ("initdb", "pg_ctl", "createdb")
+DEBIAN_ROOT = Path("/usr/lib/postgresql")  # Debian's server binaries: <major version>/bin
 
 
 class LocalPostgresError(Exception):
@@ -38,7 +39,7 @@ def find_bin_dir() -> Path | None:
     found = [shutil.which(name) for name in _BINARIES]
     if all(found) and len({Path(p).resolve().parent for p in found if p}) == 1:
         return Path(str(found[0])).resolve().parent
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: _version(p.parent.name), reverse=True)
+    candidates = sorted(DEBIAN_ROOT.glob("*/bin"), key=lambda p: _version(p.parent.name), reverse=True)
     return next((d for d in candidates if all((d / name).is_file() for name in _BINARIES)), None)
 
 
