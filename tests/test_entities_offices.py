@@ -149,3 +149,31 @@ def test_a_genitive_name_owns_the_office_after_it(gaz: Gazetteer) -> None:
 )
 def test_role_phrases_of_the_domain_resolve_by_date(gaz: Gazetteer, text: str, day: date, expected: str) -> None:
     assert expected in [eid for _s, eid in people(gaz, text, day)]
+
+
+def test_a_complement_without_a_name_points_back(gaz: Gazetteer) -> None:
+    day = date(2023, 8, 10)
+    text = "Drones troffen een depot in de grensregio Belgorod. De gouverneur van de regio sprak van sabotage."
+    assert people(gaz, text, day) == [("gouverneur", "nm:vjatsjeslav-gladkov")]
+    # with a name after the noun it is a real complement: an unknown region is no guess
+    assert people(gaz, "Drones troffen Belgorod. De gouverneur van de regio Tambov sprak van sabotage.", day) == []
+
+
+def test_a_name_after_the_complement_is_an_apposition(gaz: Gazetteer) -> None:
+    found = people(gaz, "De gouverneur van Koersk, Roman Starovojt, sprak van sabotage.", date(2023, 8, 10))
+    assert found == [("Roman Starovojt", "nm:roman-starovojt")]
+
+
+def test_a_possessive_opening_a_sentence_takes_the_one_person_of_the_sentence_before(gaz: Gazetteer) -> None:
+    day = date(2024, 6, 20)
+    assert ("zus", "nm:kim-yo-jong") in people(gaz, "Kim Jong-un sprak op een congres. Zijn zus zat naast hem.", day)
+    # two persons before: whose sister is unclear
+    two = "Kim Jong-un sprak met Poetin. Zijn zus zat naast hem."
+    assert "zus" not in [s for s, _ in people(gaz, two, day)]
+    # "hun" never points at one person
+    assert people(gaz, "Kim Jong-un sprak. De staatsmedia prezen hun leider.", day) == [("Kim Jong-un", "Q56226")]
+
+
+def test_a_state_ministry_names_its_government(gaz: Gazetteer) -> None:
+    text = "Het Russische ministerie van Buitenlandse Zaken sprak van laster. De minister van Defensie zweeg."
+    assert people(gaz, text, date(2022, 11, 8)) == [("minister van Defensie", "nm:sergej-sjojgoe")]

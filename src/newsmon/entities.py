@@ -383,11 +383,20 @@ class Gazetteer:
             inside = [q for q in mentions if lo <= q.start and q.end <= hi and q.entity_id]
             if not inside:
                 return None  # "de burgemeester van Melitopol" with Melitopol unknown: no guess
+            after = next((q for q in mentions if q.start >= hi), None)
+            if after is not None and after.entity_id and self.entities[after.entity_id].type == "person" and (
+                text[hi : after.start].strip() == ","
+            ):
+                return None  # "de gouverneur van Koersk, Roman Starovojt,": the name links
             heads = {x for x in (inside[-1].entity_id, inside[-1].refers_to) if x}
             fits = [f for f in frames if heads & f.anchors and f.anchors <= heads | pre | sentence_ids]
         elif genitive is not None or is_possessive(clause.determiner):
             owner = genitive or next((q for q in reversed(same) if q.end <= m.start and q.entity_id
                                       and self.entities[q.entity_id].type == "person"), None)  # fmt: skip
+            if owner is None:  # "Zijn zus ..." opening a sentence: the one person named in the one before
+                named = {q.entity_id: q for q in mentions if q.sentence == m.sentence - 1 and q.entity_id
+                         and q.kind in {"name", "surname"} and self.entities[q.entity_id].type == "person"}  # fmt: skip
+                owner = next(iter(named.values())) if len(named) == 1 else None
             if owner is None or owner.entity_id is None:
                 return None
             heads = {owner.entity_id} | self._state_of_official(owner.entity_id, day)
@@ -428,7 +437,7 @@ class Gazetteer:
     def _fits_in_context(self, text: str, mentions: list[Mention], m: Mention, frames: list[Frame],
                          day: date) -> list[Frame]:  # fmt: skip
         """The frames the sentence (else the one before) allows: a place it names, or the one state it names
-        as a government. Two states, or a fitting place and another fitting place: nothing."""
+        as a government. Two governments, or two fitting places (two roles): nothing."""
         for sentence in (m.sentence, m.sentence - 1):
             places: set[str] = set()
             governments: set[str] = set()
@@ -438,8 +447,8 @@ class Gazetteer:
                 if sentence == m.sentence and q.start > m.start and q.kind != "role":
                     continue  # what follows in the sentence is not what the office was introduced by
                 ent = self.entities[q.entity_id] if q.entity_id else None
-                if q.kind in {"role", "metonym"} and q.refers_to:
-                    governments.add(q.refers_to)
+                if q.refers_to and (q.kind in {"role", "metonym"} or (ent is not None and ent.type == "organisation")):
+                    governments.add(q.refers_to)  # "het Russische ministerie van Buitenlandse Zaken" too
                 if ent is None:
                     continue
                 if ent.type in {"place", "organisation"} and q.kind != "metonym":
@@ -448,11 +457,11 @@ class Gazetteer:
                     governments |= self._state_of_official(ent.id, day)
                 elif q.kind == "adjective" and ent.type == "country" and _names_a_government(text, q.end):
                     governments.add(ent.id)
-            if not places and not governments:
-                continue
-            by_place = [f for f in frames if f.anchors <= places]
-            by_state = [f for f in frames if f.anchors <= governments] if len(governments) == 1 else []
-            return by_place + by_state
+            if len(governments) > 1:
+                return []
+            fits = [f for f in frames if f.anchors <= places or f.anchors <= governments]
+            if fits:
+                return fits
         return []
 
     def _modifiers_agree(self, pre: set[str], frame: Frame, holder: EntityDef) -> bool:

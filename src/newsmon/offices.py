@@ -5,14 +5,17 @@ Koersk", "zus van Kim Jong-un", "Chinese ambassadeur in Pyongyang") is read as a
 ("gouverneur") and the entries it hangs on ({Koersk}). In text the bare noun then names that role's holder
 on the publication date when, in this order:
   1. a complement names the entry: "de gouverneur van de aan Rusland grenzende regio Koersk" (the last
-     entry before the clause goes on), "de Chinese ambassadeur" with Pyongyang in the sentence;
-  2. a possessive points at a person named before it in the sentence: "Kim ... met zijn dochter", "de
-     Japanse minister X ... zijn premier" (an office holder stands for his state);
+     entry before the clause goes on), "de Chinese ambassadeur" with Pyongyang in the sentence; a complement
+     without a name ("van de regio") points back and counts as none;
+  2. a possessive or genitive points at a person named before it in the sentence (else the one person
+     named in the sentence before): "Kim ... met zijn dochter", "Kims zus", "de Japanse minister X ... zijn
+     premier" (an office holder stands for his state);
   3. for the offices in CONTEXT_OFFICES only, the sentence (else the one before) names exactly one fitting
      place, or exactly one state as a government ("het Noord-Koreaanse regime", "Moskou reageerde", a
      state's office holder): "de minister van Buitenlandse Zaken noemde het absurd".
 Only a definite or possessive noun counts ("de", "zijn", "haar"); "een", "voormalige", a name right after
-it (apposition: the name links) or right before it ("Kim Yo-jong, de zus van ...") leave it unlinked, as
+it or its complement (apposition: "de gouverneur van Koersk, Roman Starovojt," the name links) or right
+before it ("Kim Yo-jong, de zus van ...") leave it unlinked, as
 does any doubt: two fitting roles, two states, or a complement naming no entry.
 """
 
@@ -38,8 +41,12 @@ CONTEXT_OFFICES = frozenset({
 })  # fmt: skip
 # words around the anchor inside a role phrase that are not part of the office noun
 _FILLER = frozenset("van de het in bij uit regio oblast provincie kraj stad havenstad grensregio".split())
-_DETERMINERS = frozenset({"de", "zijn", "haar", "hun", "diens"})
-_POSSESSIVES = frozenset({"zijn", "haar", "hun", "diens"})
+# "van de regio", "van die stad" without a name after it points back at a region or city named before
+_ARTICLES = frozenset("van in bij uit de het die deze dat dit".split())
+_BACK_REFERENCE = frozenset("regio stad provincie oblast grensregio havenstad hoofdstad streek".split())
+# "hun" never points at one person ("de staatsmedia ... hun leider")
+_DETERMINERS = frozenset({"de", "zijn", "haar", "diens"})
+_POSSESSIVES = frozenset({"zijn", "haar", "diens"})
 _STOPS = frozenset("een geen voormalige voormalig oud-minister toenmalige vorige nieuwe nieuw".split())
 # "de (door Rusland aangestelde) gouverneur": a complement after the noun ends at punctuation or a clause word
 _COMPLEMENT = re.compile(r" (?:van|in|bij|uit) ")
@@ -101,6 +108,11 @@ def read_clause(text: str, start: int, end: int) -> Clause:
     if head:
         stop = _CLAUSE_END.search(text, head.end(), min(len(text), head.end() + 80))
         complement = (end, stop.start() if stop else min(len(text), head.end() + 80))
+        tokens = text[slice(*complement)].split()
+        while tokens and tokens[0] in _ARTICLES:
+            tokens.pop(0)
+        if tokens and tokens[0] in _BACK_REFERENCE and (len(tokens) == 1 or not tokens[1][:1].isupper()):
+            complement = None  # "de gouverneur van de regio sprak": the region named before, as if bare
     return Clause(determiner, modifier_start, complement)
 
 
