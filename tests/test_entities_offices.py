@@ -177,3 +177,8 @@ def test_a_possessive_opening_a_sentence_takes_the_one_person_of_the_sentence_be
 def test_a_state_ministry_names_its_government(gaz: Gazetteer) -> None:
     text = "Het Russische ministerie van Buitenlandse Zaken sprak van laster. De minister van Defensie zweeg."
     assert people(gaz, text, date(2022, 11, 8)) == [("minister van Defensie", "nm:sergej-sjojgoe")]
+
+
+def test_an_office_as_predicate_is_no_mention(gaz: Gazetteer) -> None:
+    text = "Poetin bezocht Pyongyang in zijn eerste jaar als president."
+    assert people(gaz, text, date(2023, 9, 16)) == [("Poetin", "Q7747")]

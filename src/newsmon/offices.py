@@ -41,6 +41,9 @@ CONTEXT_OFFICES = frozenset({
 })  # fmt: skip
 # words around the anchor inside a role phrase that are not part of the office noun
 _FILLER = frozenset("van de het in bij uit regio oblast provincie kraj stad havenstad grensregio".split())
+# what may stand between the determiner and the office: adjectives and participles ("invloedrijke", "door
+# Rusland aangestelde"), names and state adjectives ("Russische")
+_MODIFIER = re.compile(r"door|[A-ZÀ-ÖØ-Þ][\w'’-]*|[\w-]+e")
 # "van de regio", "van die stad" without a name after it points back at a region or city named before
 _ARTICLES = frozenset("van in bij uit de het die deze dat dit".split())
 _BACK_REFERENCE = frozenset("regio stad provincie oblast grensregio havenstad hoofdstad streek".split())
@@ -103,6 +106,8 @@ def read_clause(text: str, start: int, end: int) -> Clause:
             determiner = token
             modifier_start = start - len(before) + cut + 1 + word.end()
             break
+        if not _MODIFIER.fullmatch(word.group()):
+            break  # "in zijn eerste jaar als president": not a noun phrase headed by the office
     complement = None
     head = _COMPLEMENT.match(text, end)
     if head:
