@@ -226,6 +226,17 @@ def test_catalog_urls_are_parsed_and_passwords_kept_out_of_messages() -> None:
         parse_catalog("postgres://u@h:99999/x")
     with pytest.raises(LakeError, match=r"^mysql://h/x: not a catalog"):
         parse_catalog("mysql://h/x")
+    with pytest.raises(LakeError, match=r"^postgres:dbname=x host=h: give a PostgreSQL catalog as a URL"):
+        parse_catalog("postgres:dbname=x host=h")  # libpq's keyword form would otherwise be a SQLite file name
+
+
+def test_missing_postgres_extension_names_the_package(tmp_path: Path) -> None:
+    ext_dir = tmp_path / "extensions"
+    ext_dir.mkdir()
+    (ext_dir / "ducklake.duckdb_extension").write_bytes(b"")  # only the ducklake file is there
+    with pytest.raises(LakeError, match=r"postgres_scanner\.duckdb_extension.*duckdb-ext-postgres=="):
+        Lake.open("postgres://newsmon@127.0.0.1:5432/lake", tmp_path / "lake", ext_dir=ext_dir)
+    assert not (tmp_path / "lake").exists()  # nothing created before the check
 
 
 def test_unreachable_server_and_lock_file_are_refused_with_the_url(tmp_path: Path) -> None:

@@ -116,6 +116,8 @@ def parse_catalog(catalog: Path | str) -> Catalog:
     """
     text = str(catalog)
     scheme = text.split(":", 1)[0].lower() if "://" in text else ""
+    if not isinstance(catalog, Path) and not scheme and text.lower().startswith(("postgres:", "postgresql:")):
+        raise LakeError(f"{text}: give a PostgreSQL catalog as a URL, postgres://user@host:port/dbname")
     if isinstance(catalog, Path) or not scheme:
         path = Path(catalog).absolute()
         return Catalog("sqlite", str(path), "ducklake:sqlite:" + str(path), path)
