@@ -10,6 +10,7 @@ folder are shared, as they would be on a PostgreSQL server and shared storage.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import re
 import shutil
 import subprocess
@@ -24,7 +25,7 @@ from typing import Any
 import pytest
 
 from newsmon import localpg as localpg_module
-from newsmon.lake import TURN_TABLE, Lake, LakeError, parse_catalog
+from newsmon.lake import LAKE_TABLES, TURN_TABLE, Lake, LakeError, parse_catalog
 from newsmon.localpg import LocalPostgres, LocalPostgresError, free_port
 from newsmon.store import EventRow, LoadBatch, Store, TopicRow
 from tests.test_lake import T0, article_id, batch_of, with_entities
@@ -181,6 +182,38 @@ def test_two_machines_push_overlapping_stores_at_once(
         push_at_once({"a": machines["a"]}, catalog, data_dir)
         with Lake.open(catalog, data_dir, loader="check") as lake:
             check_lake(lake, machines)
+
+
+def open_at_once(url: str, data_dir: str, barrier: Any, results: Any) -> None:
+    """One process opening a new lake together with others (the first use of an empty catalog)."""
+    barrier.wait(timeout=60)
+    try:
+        with Lake.open(url, data_dir) as lake:
+            results.put(("ok", lake.retries))
+    except BaseException as exc:
+        results.put(("error", str(exc)))
+
+
+def test_loaders_opening_an_empty_catalog_at_once_create_it_once(catalog_url: str, tmp_path: Path) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(3), ctx.Queue()
+    procs = [ctx.Process(target=open_at_once, args=(catalog_url, str(tmp_path / "lake"), barrier, results))
+             for _ in range(3)]  # fmt: skip
+    for p in procs:
+        p.start()
+    try:
+        outcomes = [results.get(timeout=120) for _ in procs]
+    finally:
+        for p in procs:
+            p.join(timeout=60)
+    assert [o[0] for o in outcomes] == ["ok"] * 3, outcomes
+    print(f"\nthree loaders opening one new catalog: retries {[o[1] for o in outcomes]}")
+    with Lake.open(catalog_url, tmp_path / "lake") as lake:
+        tables = [r[0] for r in lake.con.execute("SHOW TABLES FROM lake").fetchall()]
+        assert sorted(tables) == sorted({*LAKE_TABLES, TURN_TABLE})
+        assert lake.con.execute(f"SELECT loads FROM lake.{TURN_TABLE}").fetchall() == [(0,)]  # one row
+        creators = [a for _, a, m in lake.snapshots() if m == "create tables"]
+        assert len(creators) == 1, creators
 
 
 def test_overlapping_inserts_conflict_and_the_second_is_retried(

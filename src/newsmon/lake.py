@@ -376,6 +376,7 @@ class Lake:
                         raise LakeError(f"{self.catalog}: cannot attach the lake: {_without_password(exc)}") from None
                     with suppress(duckdb.Error):  # a half-attached catalog is detached before trying again
                         self.con.execute("DETACH lake")
+                    self.retries += 1  # another loader was creating DuckLake's tables in a new catalog
                     self._back_off(attempt)
 
     def _stage_view(self) -> None:
