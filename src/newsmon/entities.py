@@ -8,7 +8,9 @@ What a mention can be (its `kind`):
              "Kim" in 2024), unless the article uses it as someone else's first name ("Kim Clijsters")
   role       a role phrase ("Russische president") resolved with the publication date; after
              "voormalige", "oud-", "ex-" it names no holder. In apposition ("de Russische president
-             Poetin") the person is the name's: the role keeps only the state it belongs to
+             Poetin") the person is the name's: the role keeps only the state it belongs to. A bare office
+             ("de gouverneur van de grensregio Koersk", "zijn zus", "de minister van Buitenlandse Zaken")
+             is a role too when what it hangs on is clear from the clause or its context (newsmon.offices)
   adjective  "Russische", "Noord-Koreaanse" (of a country or place)
   demonym    "Russen", "Noord-Koreanen"
   metonym    a capital or institution standing for a government ("Moskou reageerde", "het
@@ -43,7 +45,7 @@ import pandas as pd
 
 from newsmon.config import EntityDef, GazetteerFile, load_gazetteer
 from newsmon.document import Document
-from newsmon.offices import CONTEXT_OFFICES, GOVERNMENT_WORDS, Frame, is_possessive, office_of, read_clause
+from newsmon.offices import Frame, OfficeResolver, office_of
 from newsmon.text import Sentence, SentenceIndex, split_sentences
 
 RULES_VERSION = "2"
@@ -159,13 +161,11 @@ class Gazetteer:
         # "Amerikaanse president", "Zuid-Koreaanse inlichtingendienst": a role or body named with a
         # state's adjective or name refers to that state, found once here rather than per mention.
         self._embedded_state = [self._state_inside(i) for i in range(len(self._strings))]
-        self._frames_of: dict[str, list[Frame]] = defaultdict(list)
-        for frame in self.office_frames:
-            self._frames_of[frame.office].append(frame)
-        self._country_id: dict[str, str] = {}
+        country_id: dict[str, str] = {}
         for ent in data.entities:
             if ent.type == "country" and ent.country:
-                self._country_id.setdefault(ent.country, ent.id)
+                country_id.setdefault(ent.country, ent.id)
+        self._offices = OfficeResolver(self.entities, self.office_frames, self.holder, country_id, _former)
         self._leader_roles = frozenset(r.id for r in data.roles if r.leader)
         self._leaders = [e for e in data.entities if any(s.role in self._leader_roles for s in e.roles)]
 
@@ -278,7 +278,7 @@ class Gazetteer:
                 raw.append(mention)
         if any(noun in text for noun in _PLURAL_ROLES):
             raw = self._shared_roles(text, raw, published)
-        raw = self._resolve_offices(text, raw, published)
+        raw = self._offices.resolve(text, raw, published)
         kept = self._drop_appositive_roles(text, raw)
         kept.extend(_candidates(text, sentences, raw, field))
         kept.sort(key=lambda m: (m.start, m.end))
@@ -340,139 +340,6 @@ class Gazetteer:
                     adjective.sentence, "role", "gazetteer", adjective.entity_id, role=role,
                 )
         return [adjectives.get(m.start, m) if m.kind == "adjective" else m for m in mentions]
-
-    def _resolve_offices(self, text: str, mentions: list[Mention], day: date) -> list[Mention]:
-        """Bare offices ("de gouverneur van de regio Koersk", "zijn zus", "de minister van Buitenlandse Zaken")
-        linked to the one holder the clause or its context allows (see newsmon.offices); the rest dropped."""
-        if not any(m.kind == "office" for m in mentions):
-            return mentions
-        kept: list[Mention] = []
-        for i, m in enumerate(mentions):
-            if m.kind != "office":
-                kept.append(m)
-                continue
-            resolved = self._resolve_office(text, mentions, i, day)
-            if resolved is not None:
-                kept.append(resolved)
-        return kept
-
-    def _resolve_office(self, text: str, mentions: list[Mention], i: int, day: date) -> Mention | None:
-        m = mentions[i]
-        clause = read_clause(text, m.start, m.end)
-        genitive = self._genitive_owner(text, mentions[:i], m)
-        if (clause.determiner is None and genitive is None) or _former(text, m.start):
-            return None
-        nxt = next((q for q in mentions[i + 1 :] if q.kind != "office"), None)
-        if nxt is not None and nxt.entity_id and self.entities[nxt.entity_id].type == "person" and (
-            text[m.end : nxt.start].strip(" ,") == ""
-        ):
-            return None  # "zijn dochter Kim Ju-ae": the name links
-        det_start = genitive.start if genitive else clause.modifier_start - len(clause.determiner or "")
-        before = text[:det_start].rstrip()
-        if before.endswith(",") and any(
-            q.end == len(before) - 1 and q.entity_id and self.entities[q.entity_id].type == "person" for q in mentions
-        ):
-            return None  # "Kim Yo-jong, de zus van ...": apposition to the name
-        pre = {q.entity_id for q in mentions if q.entity_id and clause.modifier_start <= q.start and q.end <= m.start}
-        frames = self._frames_of[m.role or ""]
-        same = [q for q in mentions if q.sentence == m.sentence and q is not m and q.entity_id]
-        sentence_ids = {x for q in same for x in (q.entity_id, q.refers_to) if x}
-        fits: list[Frame]
-        if clause.complement is not None:
-            lo, hi = clause.complement
-            inside = [q for q in mentions if lo <= q.start and q.end <= hi and q.entity_id]
-            if not inside:
-                return None  # "de burgemeester van Melitopol" with Melitopol unknown: no guess
-            after = next((q for q in mentions if q.start >= hi), None)
-            if after is not None and after.entity_id and self.entities[after.entity_id].type == "person" and (
-                text[hi : after.start].strip() == ","
-            ):
-                return None  # "de gouverneur van Koersk, Roman Starovojt,": the name links
-            heads = {x for x in (inside[-1].entity_id, inside[-1].refers_to) if x}
-            fits = [f for f in frames if heads & f.anchors and f.anchors <= heads | pre | sentence_ids]
-        elif genitive is not None or is_possessive(clause.determiner):
-            owner = genitive or next((q for q in reversed(same) if q.end <= m.start and q.entity_id
-                                      and self.entities[q.entity_id].type == "person"), None)  # fmt: skip
-            if owner is None:  # "Zijn zus ..." opening a sentence: the one person named in the one before
-                named = {q.entity_id: q for q in mentions if q.sentence == m.sentence - 1 and q.entity_id
-                         and q.kind in {"name", "surname"} and self.entities[q.entity_id].type == "person"}  # fmt: skip
-                owner = next(iter(named.values())) if len(named) == 1 else None
-            if owner is None or owner.entity_id is None:
-                return None
-            heads = {owner.entity_id} | self._state_of_official(owner.entity_id, day)
-            fits = [f for f in frames if heads & f.anchors and f.anchors <= heads | pre]
-        else:  # "de Chinese ambassadeur" with Pyongyang in the sentence; else what the context allows
-            fits = [f for f in frames if pre & f.anchors and f.anchors <= pre | sentence_ids]
-            if not fits and m.role in CONTEXT_OFFICES:
-                fits = self._fits_in_context(text, mentions, m, frames, day)
-        holders = {}
-        for frame in fits:
-            holder = self.holder(frame.role, day)
-            if holder is not None and self._modifiers_agree(pre, frame, holder):
-                holders[frame.role] = (holder, frame)
-        if len(holders) != 1:
-            return None
-        role, (holder, frame) = holders.popitem()
-        states = [a for a in frame.anchors if self.entities[a].type == "country"]
-        return Mention(holder.id, m.surface, m.start, m.end, m.field, m.sentence, "role", "gazetteer",
-                       states[0] if len(states) == 1 else None, role=role)  # fmt: skip
-
-    def _genitive_owner(self, text: str, earlier: list[Mention], m: Mention) -> Mention | None:
-        """"Kims zus", "Poetins woordvoerder": a person's genitive right before the office owns it."""
-        last = next((q for q in reversed(earlier) if q.kind != "office"), None)
-        if last is None or last.entity_id is None or text[last.end : m.start] != " ":
-            return None
-        ent = self.entities[last.entity_id]
-        if ent.type != "person" or last.surface in ent.names or last.surface in ent.surnames:
-            return None
-        return last if last.surface.endswith(("s", "'s", "’s")) else None
-
-    def _state_of_official(self, entity_id: str, day: date) -> set[str]:
-        """An office holder stands for his state ("de Japanse minister X ... zijn premier")."""
-        ent = self.entities[entity_id]
-        if ent.country and any(s.holds_on(day) for s in ent.roles) and ent.country in self._country_id:
-            return {self._country_id[ent.country]}
-        return set()
-
-    def _fits_in_context(self, text: str, mentions: list[Mention], m: Mention, frames: list[Frame],
-                         day: date) -> list[Frame]:  # fmt: skip
-        """The frames the sentence (else the one before) allows: a place it names, or the one state it names
-        as a government. Two governments, or two fitting places (two roles): nothing."""
-        for sentence in (m.sentence, m.sentence - 1):
-            places: set[str] = set()
-            governments: set[str] = set()
-            for q in mentions:
-                if q.sentence != sentence or q is m or q.kind == "office" or q.start > m.start + 400:
-                    continue
-                if sentence == m.sentence and q.start > m.start and q.kind != "role":
-                    continue  # what follows in the sentence is not what the office was introduced by
-                ent = self.entities[q.entity_id] if q.entity_id else None
-                if q.refers_to and (q.kind in {"role", "metonym"} or (ent is not None and ent.type == "organisation")):
-                    governments.add(q.refers_to)  # "het Russische ministerie van Buitenlandse Zaken" too
-                if ent is None:
-                    continue
-                if ent.type in {"place", "organisation"} and q.kind != "metonym":
-                    places.add(ent.id)
-                elif ent.type == "person":
-                    governments |= self._state_of_official(ent.id, day)
-                elif q.kind == "adjective" and ent.type == "country" and _names_a_government(text, q.end):
-                    governments.add(ent.id)
-            if len(governments) > 1:
-                return []
-            fits = [f for f in frames if f.anchors <= places or f.anchors <= governments]
-            if fits:
-                return fits
-        return []
-
-    def _modifiers_agree(self, pre: set[str], frame: Frame, holder: EntityDef) -> bool:
-        """"de door Rusland aangestelde gouverneur", "de Russische gouverneur": a state before the office is
-        one of the frame's (or its places' state) or the holder's own."""
-        own = self._country_id.get(holder.country or "")
-        covered = set(frame.anchors)
-        for a in frame.anchors:
-            ent = self.entities[a]
-            covered |= {x for x in (ent.metonym_for, self._country_id.get(ent.country or "")) if x}
-        return all(a in covered or a == own for a in pre if self.entities[a].type == "country")
 
     def _leader_with_surname(self, candidates: list[str], day: date) -> str | None:
         """A bare "Kim" or "Yoon" that no full mention explains: the one head of state or government
@@ -552,18 +419,6 @@ class _Coreference:
             return max(seen)[1]
         ahead = [c for c in candidates if c in self.named_anywhere]
         return ahead[0] if look_ahead and len(ahead) == 1 else None
-
-
-def _names_a_government(text: str, end: int) -> bool:
-    """A state adjective ending at `end` is followed by a word for its government, possibly after a coordinated
-    adjective ("het Noord-Koreaanse regime", "de Noord-Koreaanse en de Russische regering")."""
-    for raw in text[end : end + 60].split()[:5]:
-        word = raw.strip(",.;:")
-        if word in GOVERNMENT_WORDS:
-            return True
-        if word not in {"en", "de", "het"} and not (word[:1].isupper() and word.endswith("e")):
-            return False
-    return False
 
 
 def _genitives(name: str) -> list[str]:

@@ -22,7 +22,16 @@ does any doubt: two fitting roles, two states, or a complement naming no entry.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from newsmon.config import EntityDef
+
+if TYPE_CHECKING:
+    from newsmon.entities import Mention
 
 # Office nouns a frame may have. The rest of a role phrase stays a literal phrase only.
 OFFICES = frozenset({
@@ -123,3 +132,164 @@ def read_clause(text: str, start: int, end: int) -> Clause:
 
 def is_possessive(determiner: str | None) -> bool:
     return determiner in _POSSESSIVES
+
+
+class OfficeResolver:
+    """Links the bare offices of one field's mentions (see the module notes); built once per gazetteer."""
+
+    def __init__(
+        self, entities: Mapping[str, EntityDef], frames: list[Frame], holder: Callable[[str, date], EntityDef | None],
+        country_id: Mapping[str, str], former: Callable[[str, int], bool],
+    ) -> None:  # fmt: skip
+        self.entities = entities
+        self.frames_of: dict[str, list[Frame]] = defaultdict(list)
+        for frame in frames:
+            self.frames_of[frame.office].append(frame)
+        self.holder = holder
+        self.country_id = country_id
+        self.former = former  # "voormalige", "oud-": no holder on the day
+
+    def resolve(self, text: str, mentions: list[Mention], day: date) -> list[Mention]:
+        """Bare offices ("de gouverneur van de regio Koersk", "zijn zus", "de minister van Buitenlandse Zaken")
+        linked to the one holder the clause or its context allows (the module notes); the rest dropped."""
+        if not any(m.kind == "office" for m in mentions):
+            return mentions
+        kept: list[Mention] = []
+        for i, m in enumerate(mentions):
+            if m.kind != "office":
+                kept.append(m)
+                continue
+            resolved = self._resolve_office(text, mentions, i, day)
+            if resolved is not None:
+                kept.append(resolved)
+        return kept
+
+    def _resolve_office(self, text: str, mentions: list[Mention], i: int, day: date) -> Mention | None:
+        m = mentions[i]
+        clause = read_clause(text, m.start, m.end)
+        genitive = self._genitive_owner(text, mentions[:i], m)
+        if (clause.determiner is None and genitive is None) or self.former(text, m.start):
+            return None
+        nxt = next((q for q in mentions[i + 1 :] if q.kind != "office"), None)
+        if nxt is not None and nxt.entity_id and self.entities[nxt.entity_id].type == "person" and (
+            text[m.end : nxt.start].strip(" ,") == ""
+        ):
+            return None  # "zijn dochter Kim Ju-ae": the name links
+        det_start = genitive.start if genitive else clause.modifier_start - len(clause.determiner or "")
+        before = text[:det_start].rstrip()
+        if before.endswith(",") and any(
+            q.end == len(before) - 1 and q.entity_id and self.entities[q.entity_id].type == "person" for q in mentions
+        ):
+            return None  # "Kim Yo-jong, de zus van ...": apposition to the name
+        pre = {q.entity_id for q in mentions if q.entity_id and clause.modifier_start <= q.start and q.end <= m.start}
+        frames = self.frames_of[m.role or ""]
+        same = [q for q in mentions if q.sentence == m.sentence and q is not m and q.entity_id]
+        sentence_ids = {x for q in same for x in (q.entity_id, q.refers_to) if x}
+        fits: list[Frame]
+        if clause.complement is not None:
+            lo, hi = clause.complement
+            inside = [q for q in mentions if lo <= q.start and q.end <= hi and q.entity_id]
+            if not inside:
+                return None  # "de burgemeester van Melitopol" with Melitopol unknown: no guess
+            after = next((q for q in mentions if q.start >= hi), None)
+            if after is not None and after.entity_id and self.entities[after.entity_id].type == "person" and (
+                text[hi : after.start].strip() == ","
+            ):
+                return None  # "de gouverneur van Koersk, Roman Starovojt,": the name links
+            heads = {x for x in (inside[-1].entity_id, inside[-1].refers_to) if x}
+            fits = [f for f in frames if heads & f.anchors and f.anchors <= heads | pre | sentence_ids]
+        elif genitive is not None or is_possessive(clause.determiner):
+            owner = genitive or next((q for q in reversed(same) if q.end <= m.start and q.entity_id
+                                      and self.entities[q.entity_id].type == "person"), None)  # fmt: skip
+            if owner is None:  # "Zijn zus ..." opening a sentence: the one person named in the one before
+                named = {q.entity_id: q for q in mentions if q.sentence == m.sentence - 1 and q.entity_id
+                         and q.kind in {"name", "surname"} and self.entities[q.entity_id].type == "person"}  # fmt: skip
+                owner = next(iter(named.values())) if len(named) == 1 else None
+            if owner is None or owner.entity_id is None:
+                return None
+            heads = {owner.entity_id} | self._state_of_official(owner.entity_id, day)
+            fits = [f for f in frames if heads & f.anchors and f.anchors <= heads | pre]
+        else:  # "de Chinese ambassadeur" with Pyongyang in the sentence; else what the context allows
+            fits = [f for f in frames if pre & f.anchors and f.anchors <= pre | sentence_ids]
+            if not fits and m.role in CONTEXT_OFFICES:
+                fits = self._fits_in_context(text, mentions, m, frames, day)
+        holders = {}
+        for frame in fits:
+            holder = self.holder(frame.role, day)
+            if holder is not None and self._modifiers_agree(pre, frame, holder):
+                holders[frame.role] = (holder, frame)
+        if len(holders) != 1:
+            return None
+        role, (holder, frame) = holders.popitem()
+        states = [a for a in frame.anchors if self.entities[a].type == "country"]
+        return replace(m, entity_id=holder.id, kind="role", refers_to=states[0] if len(states) == 1 else None,
+                       role=role)
+
+    def _genitive_owner(self, text: str, earlier: list[Mention], m: Mention) -> Mention | None:
+        """"Kims zus", "Poetins woordvoerder": a person's genitive right before the office owns it."""
+        last = next((q for q in reversed(earlier) if q.kind != "office"), None)
+        if last is None or last.entity_id is None or text[last.end : m.start] != " ":
+            return None
+        ent = self.entities[last.entity_id]
+        if ent.type != "person" or last.surface in ent.names or last.surface in ent.surnames:
+            return None
+        return last if last.surface.endswith(("s", "'s", "’s")) else None
+
+    def _state_of_official(self, entity_id: str, day: date) -> set[str]:
+        """An office holder stands for his state ("de Japanse minister X ... zijn premier")."""
+        ent = self.entities[entity_id]
+        if ent.country and any(s.holds_on(day) for s in ent.roles) and ent.country in self.country_id:
+            return {self.country_id[ent.country]}
+        return set()
+
+    def _fits_in_context(self, text: str, mentions: list[Mention], m: Mention, frames: list[Frame],
+                         day: date) -> list[Frame]:  # fmt: skip
+        """The frames the sentence (else the one before) allows: a place it names, or the one state it names
+        as a government. Two governments, or two fitting places (two roles): nothing."""
+        for sentence in (m.sentence, m.sentence - 1):
+            places: set[str] = set()
+            governments: set[str] = set()
+            for q in mentions:
+                if q.sentence != sentence or q is m or q.kind == "office" or q.start > m.start + 400:
+                    continue
+                if sentence == m.sentence and q.start > m.start and q.kind != "role":
+                    continue  # what follows in the sentence is not what the office was introduced by
+                ent = self.entities[q.entity_id] if q.entity_id else None
+                if q.refers_to and (q.kind in {"role", "metonym"} or (ent is not None and ent.type == "organisation")):
+                    governments.add(q.refers_to)  # "het Russische ministerie van Buitenlandse Zaken" too
+                if ent is None:
+                    continue
+                if ent.type in {"place", "organisation"} and q.kind != "metonym":
+                    places.add(ent.id)
+                elif ent.type == "person":
+                    governments |= self._state_of_official(ent.id, day)
+                elif q.kind == "adjective" and ent.type == "country" and names_a_government(text, q.end):
+                    governments.add(ent.id)
+            if len(governments) > 1:
+                return []
+            fits = [f for f in frames if f.anchors <= places or f.anchors <= governments]
+            if fits:
+                return fits
+        return []
+
+    def _modifiers_agree(self, pre: set[str], frame: Frame, holder: EntityDef) -> bool:
+        """"de door Rusland aangestelde gouverneur", "de Russische gouverneur": a state before the office is
+        one of the frame's (or its places' state) or the holder's own."""
+        own = self.country_id.get(holder.country or "")
+        covered = set(frame.anchors)
+        for a in frame.anchors:
+            ent = self.entities[a]
+            covered |= {x for x in (ent.metonym_for, self.country_id.get(ent.country or "")) if x}
+        return all(a in covered or a == own for a in pre if self.entities[a].type == "country")
+
+
+def names_a_government(text: str, end: int) -> bool:
+    """A state adjective ending at `end` is followed by a word for its government, possibly after a coordinated
+    adjective ("het Noord-Koreaanse regime", "de Noord-Koreaanse en de Russische regering")."""
+    for raw in text[end : end + 60].split()[:5]:
+        word = raw.strip(",.;:")
+        if word in GOVERNMENT_WORDS:
+            return True
+        if word not in {"en", "de", "het"} and not (word[:1].isupper() and word.endswith("e")):
+            return False
+    return False
