@@ -13,11 +13,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import pandas as pd
 import pytest
 
 from newsmon.config import load_config
 from newsmon.demosite import DemoSite
-from newsmon.lake import Lake, LakeError, store_columns
+from newsmon.lake import Lake, LakeError, sources_merge, store_columns
 from newsmon.pipeline import run_ingest
 from newsmon.store import ArticleRow, EventRow, LoadBatch, MentionRow, SourceRow, Store, TopicRow, content_hash
 from tests.conftest import demo_config_dir
@@ -383,3 +385,37 @@ def test_reopen_builds_entity_tables_missing_from_an_older_lake(tmp_path: Path) 
     with Lake.open(catalog, data_dir) as lake:
         after = {t: sorted(lake.con.execute(sql.format(p="lake.")).fetchall()) for t, sql in ENTITY_ROWS.items()}
     assert after == before
+
+
+def test_sources_merge_follows_the_store_key_and_keeps_one_row_per_key() -> None:
+    """The sources MERGE is built from the store's columns and key: with a normalised `link` key, two links that
+    normalise alike are one row (the later sighting), and a frame without `link` keys by its entry_url."""
+
+    columns = ["article_id", "feed_id", "entry_url", "first_seen_at", "last_seen_at", "link"]
+    key = ["article_id", "feed_id", "link"]
+    con = duckdb.connect()
+    con.execute("ATTACH ':memory:' AS lake")
+    con.execute("CREATE TABLE lake.article_sources (article_id VARCHAR, feed_id VARCHAR, entry_url VARCHAR, "
+                "first_seen_at TIMESTAMPTZ, last_seen_at TIMESTAMPTZ, link VARCHAR NOT NULL)")  # fmt: skip
+    b_sources = pd.DataFrame({
+        "article_id": ["a", "a", "a"], "feed_id": ["f", "f", "f"],
+        "entry_url": ["https://n.example/x?utm_source=rss", "https://n.example/x", "https://n.example/y"],
+        "seen_at": [T0, T0 + timedelta(hours=1), T0],
+        "link": ["https://n.example/x", "https://n.example/x", "https://n.example/y"],
+    })  # fmt: skip
+    con.register("b_sources", b_sources)
+    for _ in range(2):  # a rerun adds nothing
+        con.execute(sources_merge(columns, key, list(b_sources.columns)))
+    rows = con.execute("SELECT entry_url, link, first_seen_at FROM lake.article_sources ORDER BY link").fetchall()
+    assert rows == [("https://n.example/x", "https://n.example/x", T0 + timedelta(hours=1)),
+                    ("https://n.example/y", "https://n.example/y", T0)]  # fmt: skip
+
+    con.execute("DELETE FROM lake.article_sources")
+    no_link = b_sources.drop(columns="link")
+    con.register("b_sources", no_link)
+    con.execute(sources_merge(columns, key, list(no_link.columns)))
+    assert con.execute("SELECT link FROM lake.article_sources ORDER BY 1").fetchall() == [
+        ("https://n.example/x",),
+        ("https://n.example/x?utm_source=rss",),
+        ("https://n.example/y",),
+    ]

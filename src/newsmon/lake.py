@@ -51,14 +51,14 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
 import pandas as pd
 
-from newsmon.store import SQL_DIR, LoadBatch, batch_frames, extension_dir, refresh_entity_tables
+from newsmon.store import SQL_DIR, LoadBatch, SourceRow, batch_frames, extension_dir, refresh_entity_tables
 
 # the store's tables that the lake holds, in creation order
 LAKE_TABLES = (
@@ -181,6 +181,13 @@ def store_columns(
     The schema files are applied to an in-memory database and read back, so the lake follows every
     change to sql/schema without a second copy of the column list.
     """
+    return _store_schema(tables, sql_dir)[0]
+
+
+def _store_schema(
+    tables: Sequence[str], sql_dir: Path
+) -> tuple[dict[str, list[tuple[str, str, bool]]], dict[str, list[str]]]:
+    """The columns (see `store_columns`) and the primary-key columns of each table in the store's schema."""
     schema_dir = sql_dir / "schema"
     if not schema_dir.is_dir():
         raise LakeError(f"schema directory {schema_dir} not found (is newsmon installed with -e?)")
@@ -192,13 +199,18 @@ def store_columns(
             "WHERE database_name = 'memory' AND list_contains(?, table_name) ORDER BY table_name, column_index",
             [list(tables)],
         ).fetchall()
+        key_rows = con.execute(
+            "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+            "WHERE database_name = 'memory' AND constraint_type = 'PRIMARY KEY' AND list_contains(?, table_name)",
+            [list(tables)],
+        ).fetchall()
     columns: dict[str, list[tuple[str, str, bool]]] = {t: [] for t in tables}
     for table, column, data_type, nullable in rows:
         columns[table].append((column, data_type, bool(nullable)))
     missing = [t for t, cols in columns.items() if not cols]
     if missing:
         raise LakeError(f"{schema_dir}: no table {', '.join(missing)} in the schema files")
-    return columns
+    return columns, {table: list(names) for table, names in key_rows}
 
 
 def _literal(text: str | Path) -> str:
@@ -276,6 +288,9 @@ class Lake:
         self.commits = 0  # transactions committed by this connection
         self.retries = 0  # transactions rolled back after a conflict and tried again
         self._attach_target = catalog.attach
+        # article_sources' columns and key as the store defines them (read when the tables are created)
+        self._source_columns: list[str] = []
+        self._source_key: list[str] = []
         self._lock_fd: int | None = None
         if serialize and self.lock_path is not None:
             try:
@@ -397,7 +412,9 @@ class Lake:
         NOT NULL are kept; defaults are left out because every insert names all its columns. Columns
         added later are nullable: rows written before them have no value.
         """
-        wanted = store_columns()
+        wanted, keys = _store_schema(LAKE_TABLES, SQL_DIR)
+        self._source_columns = [c for c, _, _ in wanted["article_sources"]]
+        self._source_key = keys.get("article_sources") or ["article_id", "feed_id", "entry_url"]
         older = False
 
         def work() -> None:
@@ -427,6 +444,7 @@ class Lake:
         """Fill entity_articles and entity_comentions from every article of a lake created before them."""
 
         def work() -> None:
+            self._claim_turn()
             self.con.execute("CREATE OR REPLACE TEMP VIEW b_articles AS SELECT id FROM lake.articles")
             self.con.execute("CREATE OR REPLACE TEMP VIEW b_enriched AS SELECT id AS article_id FROM lake.articles")
             try:
@@ -522,6 +540,13 @@ class Lake:
 
     # --- the batch load -----------------------------------------------------------------
 
+    def _claim_turn(self) -> None:
+        """PostgreSQL catalog: update the one row of lake_loads, i.e. delete from its one data file, so
+        that this transaction conflicts with any other load committed since it began."""
+        if self.catalog_kind == "postgres":
+            self.con.execute(f"UPDATE lake.{TURN_TABLE} SET loads = loads + 1, loader = ?, loaded_at = now()",
+                             [self.loader])  # fmt: skip
+
     def load_batch(self, batch: LoadBatch) -> None:
         """Write the articles, sources and derived rows of `batch` in ONE transaction; safe to repeat.
 
@@ -530,25 +555,28 @@ class Lake:
         `batch.enriched_ids` are replaced. Failures, feed states and polls are not part of the lake.
         """
         frames = batch_frames(batch, operational=False)
-        # sources one row per link, as the store keeps them (batch_frames gives the lake one per feed)
-        frames["b_sources"] = batch_frames(LoadBatch(sources=batch.sources))["b_sources"]
+        # every sighting: the MERGE keys them as the store does (batch_frames gives the lake one per feed)
+        names = [f.name for f in fields(SourceRow)]
+        frames["b_sources"] = pd.DataFrame.from_records(
+            [tuple(getattr(r, n) for n in names) for r in batch.sources], columns=names
+        )
         self.load_frames(frames)
 
     def load_frames(self, frames: dict[str, pd.DataFrame]) -> None:
         """The same, from staging frames named as `newsmon.store.batch_frames` names them (b_articles,
         b_sources, b_enriched, b_mentions, b_topics, b_events); `Store.content_frames` reads them
         from a DuckDB store."""
+        merge_sources = sources_merge(self._source_columns, self._source_key, list(frames["b_sources"].columns))
         statements = [(name, sql) for name, sql in _LOAD_STATEMENTS if len(frames[name])]
+        if len(frames["b_sources"]):  # after the articles' statements, before the derived rows
+            statements.insert(sum(1 for name, _ in statements if name == "b_articles"), ("b_sources", merge_sources))
         if not statements:
             return
         for name, frame in frames.items():
             self.con.register(name, frame)
 
         def work() -> None:
-            if self.catalog_kind == "postgres":
-                # deletes from the one data file of lake_loads: another load committed meanwhile conflicts
-                self.con.execute(f"UPDATE lake.{TURN_TABLE} SET loads = loads + 1, loader = ?, loaded_at = now()",
-                                 [self.loader])  # fmt: skip
+            self._claim_turn()
             for _, statement in statements:
                 self.con.execute(statement)
             if len(frames["b_articles"]) or len(frames["b_enriched"]):
@@ -583,6 +611,35 @@ class Lake:
     def _scalar(self, sql: str) -> Any:
         row = self.con.execute(sql).fetchone()
         return None if row is None else row[0]
+
+
+def sources_merge(columns: Sequence[str], key: Sequence[str], frame_columns: Sequence[str]) -> str:
+    """The MERGE of staging frame b_sources into lake.article_sources, keyed as the store keys its sources.
+
+    `columns` and `key` are the store's (sql/schema): a feed's sighting of an article under one link
+    is one row, first_seen_at and last_seen_at both come from the frame's seen_at, and a `link`
+    column (the normalised link) is the frame's, or its entry_url where the frame has none. Rows of
+    the frame with the same key are one (the last seen), as an upsert cannot take two.
+    """
+
+    def value(column: str) -> str:
+        if column in ("first_seen_at", "last_seen_at"):
+            return "seen_at"
+        if column == "link":
+            return "coalesce(link, entry_url)" if "link" in frame_columns else "entry_url"
+        return column if column in frame_columns else "NULL"
+
+    select = ", ".join(f"{value(c)} AS {c}" for c in columns)
+    return f"""
+        MERGE INTO lake.article_sources s
+        USING (
+            SELECT * FROM (SELECT {select} FROM b_sources)
+            QUALIFY row_number() OVER (PARTITION BY {", ".join(key)} ORDER BY last_seen_at DESC) = 1
+        ) b
+        ON {" AND ".join(f"s.{k} = b.{k}" for k in key)}
+        WHEN MATCHED THEN UPDATE SET last_seen_at = b.last_seen_at
+        WHEN NOT MATCHED THEN INSERT ({", ".join(columns)}) VALUES ({", ".join(f"b.{c}" for c in columns)})
+        """
 
 
 def _table(name: str) -> str:
@@ -631,17 +688,6 @@ _LOAD_STATEMENTS: tuple[tuple[str, str], ...] = (
             b.published_at, b.published_source, b.fetched_at, b.language, b.body, b.word_count, b.content_sha256,
             b.raw_sha256, b.http_status, b.status, b.notes, b.extractor_version, 1, b.run_id, b.run_id
         )
-        """,
-    ),
-    (
-        "b_sources",
-        """
-        MERGE INTO lake.article_sources s USING b_sources b
-        ON s.article_id = b.article_id AND s.feed_id = b.feed_id AND s.entry_url = b.entry_url
-        WHEN MATCHED THEN UPDATE SET last_seen_at = b.seen_at
-        WHEN NOT MATCHED THEN INSERT (
-            article_id, feed_id, entry_url, guid, feed_title, feed_published_at, first_seen_at, last_seen_at
-        ) VALUES (b.article_id, b.feed_id, b.entry_url, b.guid, b.feed_title, b.feed_published_at, b.seen_at, b.seen_at)
         """,
     ),
     ("b_enriched", "DELETE FROM lake.entity_mentions WHERE article_id IN (SELECT article_id FROM b_enriched)"),
