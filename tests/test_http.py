@@ -203,6 +203,38 @@ def test_robots_txt_disallow_is_respected_and_cached(server: LoopbackServer) -> 
     assert paths.count("/robots.txt") == 1 and "/prive/stuk.html" not in paths
 
 
+@pytest.mark.parametrize(("status", "transient"), [(503, True), (500, True), (429, True), (404, False),
+                                                  (410, False), (403, False)])  # fmt: skip
+def test_the_transient_flag_says_whether_a_later_attempt_may_succeed(
+    server: LoopbackServer, status: int, transient: bool
+) -> None:
+    server.routes["/p"] = Route(status, b"nee")
+    result = get(server.url("/p"), retries=0)
+    assert not result.ok and result.status == status and result.transient is transient
+
+
+def test_a_reset_connection_is_transient(server: LoopbackServer) -> None:
+    server.routes["/reset"] = Route(reset=True)
+    assert get(server.url("/reset"), retries=0).transient
+
+
+@pytest.mark.parametrize(("robots", "transient"), [(503, True), (500, True)])
+def test_robots_txt_answering_5xx_refuses_the_page_for_now_as_transient(
+    server: LoopbackServer, robots: int, transient: bool
+) -> None:
+    server.routes["/robots.txt"] = Route(robots, b"storing")
+    server.routes["/stuk.html"] = Route(200, b"ja")
+    result = get(server.url("/stuk.html"))
+    assert not result.ok and (result.error or "").startswith("robots.txt unavailable")
+    assert result.transient is transient and "/stuk.html" not in [p for p, _ in server.hits]
+
+
+def test_a_disallowed_page_is_not_transient(server: LoopbackServer) -> None:
+    server.routes["/robots.txt"] = Route(200, b"User-agent: *\nDisallow: /prive/\n")
+    result = get(server.url("/prive/stuk.html"))
+    assert (result.error or "").startswith("disallowed by") and not result.transient
+
+
 def test_missing_robots_txt_allows_everything(server: LoopbackServer) -> None:
     server.routes["/open.html"] = Route(200, b"ja")
     assert get(server.url("/open.html")).ok

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from newsmon.config import Config, load_config
 from newsmon.pipeline import run_ingest
@@ -55,6 +56,7 @@ def make_config(tmp_path: Path, server: LoopbackServer) -> Config:
     return load_config(cfg)
 
 
+@pytest.mark.fault("feed: slug edited after publication, same GUID")
 def test_an_edited_slug_with_the_same_guid_is_a_new_source_of_the_same_article(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
@@ -79,6 +81,7 @@ def test_an_edited_slug_with_the_same_guid_is_a_new_source_of_the_same_article(
         assert aliases[new] == article_id(old)
 
 
+@pytest.mark.fault("feed: new link, page names the stored canonical URL")
 def test_a_new_link_whose_page_names_a_stored_canonical_url_is_the_stored_article(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
@@ -104,6 +107,7 @@ def test_a_new_link_whose_page_names_a_stored_canonical_url_is_the_stored_articl
         assert all(not rows for rows in store.run_checks().values())
 
 
+@pytest.mark.fault("feed: one GUID on different items")
 def test_a_feed_whose_guids_repeat_is_matched_by_links_only(tmp_path: Path, server: LoopbackServer) -> None:
     """Two different articles under one GUID (a feed that gives every item its own address as GUID):
     the GUID is no evidence, each link is its own article."""

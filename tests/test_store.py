@@ -88,8 +88,11 @@ def test_failures_count_attempts_and_clear_when_the_page_arrives(tmp_path: Path)
         store.load_batch(LoadBatch(failures=[fail]))
         store.load_batch(LoadBatch(failures=[replace(fail, run_id="r2")]))
         assert store.con.execute("SELECT attempts, last_run_id FROM fetch_failures").fetchall() == [(2, "r2")]
-        assert [f.article_id for f in store.retryable_failures(3)] == ["a1"]
-        assert store.retryable_failures(2) == []
+        assert [f.article_id for f in store.retryable_failures()] == ["a1"]
+        given_up = replace(fail, run_id="r3", kind="permanent", given_up_at=T0)
+        store.load_batch(LoadBatch(failures=[given_up]))
+        assert store.retryable_failures() == []  # a page given up stays in the table, out of the queue
+        assert store.con.execute("SELECT attempts, next_attempt_at FROM fetch_failures").fetchall() == [(3, None)]
         store.load_batch(LoadBatch(articles=[article("a1")]))
         assert store.count("fetch_failures") == 0
 

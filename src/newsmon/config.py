@@ -88,6 +88,25 @@ class IngestSettings(StrictModel):
         "Dask cluster of dask_workers processes) or the address of a Dask scheduler, tcp://host:8786",
     )
     dask_workers: int = Field(default=2, ge=1, le=256, description="worker processes of the local Dask cluster")
+    # the fetch queue (newsmon.retry): every announced page waits there until stored or given up
+    retry_window_h: float = Field(
+        default=72.0, ge=1, description="a page failing transiently (timeout, 5xx, 429) is retried this long"
+    )
+    retry_base_s: float = Field(default=900.0, ge=1, description="first wait after a host failed transiently")
+    retry_max_s: float = Field(default=6 * 3600.0, ge=60, description="longest wait between retries of a host")
+    disallowed_days: float = Field(default=7.0, ge=0, description="a page robots.txt disallows is retried this long")
+    # revisits of young articles (conditional GET); a changed body becomes a new version
+    revisit_window_h: float = Field(default=48.0, ge=0, description="articles younger than this are revisited")
+    revisit_after_h: tuple[float, ...] = Field(
+        default=(1.0, 3.0, 12.0, 24.0, 48.0), description="revisit times, hours after the first fetch"
+    )
+
+    @field_validator("revisit_after_h")
+    @classmethod
+    def _increasing(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if any(h <= 0 for h in value) or list(value) != sorted(set(value)):
+            raise ValueError(f"revisit_after_h must be positive hours in increasing order, got {list(value)}")
+        return value
 
 
 class ScheduleSettings(StrictModel):

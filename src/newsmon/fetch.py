@@ -43,6 +43,8 @@ class PageOutcome:
     analysis: Analysis | None = None
     wall_url: str | None = None  # set when a consent or login wall answered: where the fetch ended
     final_url: str | None = None  # where the redirects ended
+    transient: bool = False  # the fetch failed in a way a later attempt may not (http.FetchResult.transient)
+    retry_after_s: float | None = None  # what the server asked for
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,8 @@ def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutc
                                wall_url=result.final_url)  # fmt: skip
         if not result.ok or result.not_modified:
             return PageOutcome(job, None, None, result.status, result.fetched_at,
-                               result.error or "unexpected 304 for a page")
+                               result.error or "unexpected 304 for a page", transient=result.transient,
+                               retry_after_s=result.retry_after_s)  # fmt: skip
         problem = page_problem(result.content_type, result.body)
         if problem:
             return PageOutcome(job, None, None, result.status, result.fetched_at, problem)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import re
 import ssl
 import time
@@ -58,7 +59,7 @@ class FetchResult:
     error: str | None = None
     retry_after_s: float | None = None  # what the server asked for on 429/503
     attempts: int = 1
-    transient: bool = False  # a retry might succeed (timeouts, resets, 429, 5xx)
+    transient: bool = False  # a retry might succeed (timeouts, resets, 429, 5xx, robots.txt 5xx)
     redirects: tuple[str, ...] = ()
     elapsed_s: float = 0.0
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -153,8 +154,23 @@ class _HostGate:
         self._sem.release()
 
 
+@functools.cache
+def _system_trust() -> ssl.SSLContext:
+    """The system's certificate store, read once per process: reading it costs tens of milliseconds,
+    which a run of a few polls should not pay for every client."""
+    return httpx.create_ssl_context(verify=True, trust_env=False)
+
+
 class _TooLargeError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class _RobotsUnavailable:
+    """robots.txt could not be read: every page of the origin is refused for this run (RFC 9309)."""
+
+    reason: str
+    transient: bool  # a 5xx or no answer: the pages are tried again later
 
 
 class PoliteClient:
@@ -176,7 +192,7 @@ class PoliteClient:
         self.settings = settings
         self._resolver = resolver
         if transport is None:
-            transport = pinned_transport(network, verify)
+            transport = pinned_transport(network, _system_trust() if verify is True else verify)
         timeout = httpx.Timeout(connect=settings.connect_timeout_s, read=settings.read_timeout_s, write=10.0, pool=None)
         self._client = httpx.AsyncClient(
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate, br"},
@@ -186,7 +202,7 @@ class PoliteClient:
             trust_env=False,  # never route through a proxy from the environment
         )
         self._gates: dict[str, _HostGate] = {}
-        self._robots: dict[str, Protego | str | None] = {}
+        self._robots: dict[str, Protego | _RobotsUnavailable | None] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
 
     async def __aenter__(self) -> PoliteClient:
@@ -203,8 +219,14 @@ class PoliteClient:
 
     async def robots_allows(self, url: str) -> tuple[bool, str | None]:
         """(allowed, reason). robots.txt is fetched once per scheme+host and cached."""
+        allowed, reason, _transient = await self._robots_verdict(url)
+        return allowed, reason
+
+    async def _robots_verdict(self, url: str) -> tuple[bool, str | None, bool]:
+        """(allowed, reason, transient): transient when robots.txt could not be read (5xx, unreachable),
+        so the page is refused for now but worth trying again later."""
         if not self.settings.respect_robots:
-            return True, None
+            return True, None, False
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         lock = self._robots_locks.setdefault(origin, asyncio.Lock())
@@ -212,18 +234,19 @@ class PoliteClient:
             if origin not in self._robots:
                 self._robots[origin] = await self._load_robots(origin)
         rules = self._robots[origin]
-        if isinstance(rules, str):
-            return False, rules
+        if isinstance(rules, _RobotsUnavailable):
+            return False, rules.reason, rules.transient
         if rules is None or rules.can_fetch(url, self.settings.user_agent.split("/")[0]):
-            return True, None
-        return False, f"disallowed by {origin}/robots.txt"
+            return True, None, False
+        return False, f"disallowed by {origin}/robots.txt", False
 
-    async def _load_robots(self, origin: str) -> Protego | str | None:
+    async def _load_robots(self, origin: str) -> Protego | _RobotsUnavailable | None:
         result = await self.get(origin + "/robots.txt", check_robots=False, retries=0)
         if result.status is not None and 400 <= result.status < 500:
             return None  # no robots.txt: everything allowed
         if not result.ok or result.status != 200:
-            return f"robots.txt unavailable at {origin} ({result.error or result.status}): not fetching"
+            reason = f"robots.txt unavailable at {origin} ({result.error or result.status}): not fetching"
+            return _RobotsUnavailable(reason, result.transient or result.status is None)
         return Protego.parse(result.body.decode("utf-8", errors="replace"))
 
     async def get(
@@ -238,9 +261,9 @@ class PoliteClient:
         started = time.monotonic()
         max_retries = self.settings.retries if retries is None else retries
         if check_robots:
-            allowed, reason = await self.robots_allows(url)
+            allowed, reason, transient = await self._robots_verdict(url)
             if not allowed:
-                return FetchResult(url, url, None, error=reason, attempts=0)
+                return FetchResult(url, url, None, error=reason, attempts=0, transient=transient)
         attempt = 0
         while True:
             attempt += 1
@@ -326,7 +349,7 @@ class PoliteClient:
             except _TooLargeError:
                 return _with(base, error=f"body exceeds the {s.max_bytes}-byte cap (after decoding)"), None
             error = None if 200 <= status < 300 else f"HTTP {status} {response.reason_phrase}".strip()
-            return _with(base, body=body, error=error), None
+            return _with(base, body=body, error=error, transient=status == 429 or 500 <= status < 600), None
 
 
 async def _read_capped(chunks: AsyncIterator[bytes], cap: int) -> bytes:

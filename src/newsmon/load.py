@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from newsmon.analysis import Analysis
-from newsmon.config import Config
+from newsmon.config import Config, IngestSettings
 from newsmon.extract import Article
 from newsmon.fetch import PageOutcome
 from newsmon.identity import page_urls
 from newsmon.plan import EntrySource, Plan
 from newsmon.poll import FeedPoll, next_poll
+from newsmon.retry import DEFERRED, TRANSIENT, failure_kind, host_of, host_wait, schedule
 from newsmon.store import (
     ArticleRow,
     EventRow,
@@ -21,6 +23,7 @@ from newsmon.store import (
     FeedState,
     FeedStateRow,
     GuidRow,
+    HostRow,
     LoadBatch,
     MentionRow,
     PollRow,
@@ -61,9 +64,21 @@ def article_row(
     )
 
 
-def batch_rows(outcomes: Sequence[PageOutcome], run_id: str) -> LoadBatch:
+@dataclass(frozen=True)
+class QueueState:
+    """What the fetch queue knows before a batch is loaded (newsmon.retry has the rules)."""
+
+    settings: IngestSettings = field(default_factory=IngestSettings)
+    known_ids: frozenset[str] = frozenset()  # stored articles: a failed refetch is not queued
+    queued: dict[str, tuple[int, datetime]] = field(default_factory=dict)  # id -> (attempts, first failure)
+    hosts: dict[str, HostRow] = field(default_factory=dict)  # hosts backing off
+
+
+def batch_rows(outcomes: Sequence[PageOutcome], run_id: str, queue: QueueState | None = None) -> LoadBatch:
     """Rows for one batch of pages: articles with their sources, or failures to retry later."""
+    queue = queue or QueueState()
     batch = LoadBatch()
+    failed: list[PageOutcome] = []
     for out in outcomes:
         job, art = out.job, out.article
         if out.wall_url is not None:
@@ -75,11 +90,8 @@ def batch_rows(outcomes: Sequence[PageOutcome], run_id: str) -> LoadBatch:
             )  # fmt: skip
             continue
         if art is None:
-            first = job.sources[0]
-            batch.failures.append(
-                FailureRow(job.article_id, job.url, first.feed_id, first.entry.guid, first.entry.title or None,
-                           first.entry.published_at, out.fetched_at, out.http_status, out.error or "unknown", run_id)
-            )
+            if job.article_id not in queue.known_ids:
+                failed.append(out)
             continue
         batch.articles.append(
             article_row(job.article_id, job.url, job.sources[0].entry.canonical_url, job.outlet_id, art,
@@ -90,7 +102,54 @@ def batch_rows(outcomes: Sequence[PageOutcome], run_id: str) -> LoadBatch:
         batch.urls.extend(UrlRow(u, job.article_id, "final_url" if u != art.canonical_url else "page_canonical",
                                  out.fetched_at) for u in page_urls(out))  # fmt: skip
         add_derived_rows(batch, job.article_id, out.analysis)
+    _queue_rows(batch, outcomes, failed, run_id, queue)
     return batch
+
+
+def _queue_rows(
+    batch: LoadBatch, outcomes: Sequence[PageOutcome], failed: Sequence[PageOutcome], run_id: str, queue: QueueState
+) -> None:
+    """Failed pages into the fetch queue with their next attempt; hosts that failed transiently (and
+    answered nothing else in this batch) back off as a whole, hosts that answered stop backing off."""
+    kinds = {id(out): failure_kind(out.http_status, out.error, out.transient) for out in failed}
+    answered = {host_of(o.job.url) for o in outcomes if id(o) not in kinds or kinds[id(o)] != TRANSIENT}
+    batch.hosts_ok.extend(sorted(h for h in answered if h in queue.hosts))
+    host_next: dict[str, datetime] = {}
+    for out in failed:
+        host = host_of(out.job.url)
+        if kinds[id(out)] != TRANSIENT or host in answered or host in host_next:
+            continue
+        previous = queue.hosts.get(host)
+        failures = (previous.failures if previous else 0) + 1
+        retry_after = max((o.retry_after_s or 0.0 for o in failed if host_of(o.job.url) == host), default=0.0)
+        host_next[host] = out.fetched_at + host_wait(queue.settings, host, failures, retry_after)
+        batch.hosts_failing.append(
+            HostRow(host, failures, previous.first_failed_at if previous else out.fetched_at, out.fetched_at,
+                    host_next[host], out.error or "unknown")
+        )  # fmt: skip
+    for out in failed:
+        job, first, kind, host = out.job, out.job.sources[0], kinds[id(out)], host_of(out.job.url)
+        attempts, first_failed = queue.queued.get(job.article_id, (0, out.fetched_at))
+        wait_for_host = host_next.get(host)
+        if kind == TRANSIENT and wait_for_host is None:  # the host answered other pages: this page waits alone
+            wait_for_host = out.fetched_at + host_wait(queue.settings, job.url, attempts + 1, out.retry_after_s)
+        retry = schedule(queue.settings, kind, attempts + 1, first_failed, out.fetched_at, wait_for_host)
+        batch.failures.append(
+            FailureRow(job.article_id, job.url, first.feed_id, first.entry.guid, first.entry.title or None,
+                       first.entry.published_at, out.fetched_at, out.http_status, out.error or "unknown", run_id,
+                       kind, host, retry.next_attempt_at, retry.given_up_at)
+        )  # fmt: skip
+
+
+def deferred_rows(batch: LoadBatch, plan: Plan, run_id: str, now: datetime) -> None:
+    """Pages not fetched because their host is backing off: queued (or kept queued) until the host's time."""
+    for job, until in plan.deferred:
+        first = job.sources[0]
+        batch.failures.append(
+            FailureRow(job.article_id, job.url, first.feed_id, first.entry.guid, first.entry.title or None,
+                       first.entry.published_at, now, None, f"waiting: {host_of(job.url)} backs off until "
+                       f"{until:%Y-%m-%d %H:%M} UTC", run_id, DEFERRED, host_of(job.url), until, None, False)
+        )  # fmt: skip
 
 
 def add_derived_rows(batch: LoadBatch, aid: str, analysis: Analysis | None) -> None:
@@ -117,16 +176,19 @@ def add_derived_rows(batch: LoadBatch, aid: str, analysis: Analysis | None) -> N
 
 
 def final_rows(
-    config: Config, run_id: str, polls: Sequence[FeedPoll], states: dict[str, FeedState], plan: Plan
-) -> LoadBatch:
-    """Feed state, poll records and sources of already-known articles: loaded after all pages."""
+    config: Config, run_id: str, polls: Sequence[FeedPoll], states: dict[str, FeedState], plan: Plan,
+    now: datetime | None = None,
+) -> LoadBatch:  # fmt: skip
+    """Feed state, poll records, sources of already-known articles and the pages deferred for their
+    host: loaded after all pages."""
     new_per_feed: Counter[str] = Counter()
     for job in plan.jobs:
         for s in job.sources:
             new_per_feed[s.feed_id] += 1
     batch = LoadBatch()
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     batch.sources = _source_rows(plan.known_sources, now)
+    deferred_rows(batch, plan, run_id, now)
     _identity_rows(batch, plan.known_sources, now)
     for poll in polls:
         state = states.get(poll.feed_id, FeedState())

@@ -33,7 +33,7 @@ from newsmon.fetch import (
     prewarm,
 )
 from newsmon.identity import settle_pages
-from newsmon.load import add_derived_rows, article_row, batch_rows, final_rows
+from newsmon.load import QueueState, add_derived_rows, article_row, batch_rows, final_rows
 from newsmon.plan import EntrySource, FetchJob, Plan, plan_fetches
 from newsmon.poll import FeedPoll, due_feeds, next_poll, poll_feeds
 from newsmon.reprocess import reanalyse, reextract
@@ -56,8 +56,6 @@ __all__ = [
     "next_poll", "plan_fetches", "poll_feeds", "prewarm", "reanalyse", "reextract", "run_ingest", "run_status",
     "summarise",
 ]  # fmt: skip
-MAX_FETCH_ATTEMPTS = 3  # a page that failed this often is left in fetch_failures for a person to look at
-
 
 FetchBatches = Callable[[Config, Sequence[Sequence[FetchJob]]], Iterable[list[PageOutcome]]]
 
@@ -90,8 +88,9 @@ def run_ingest(
 ) -> dict[str, Any]:  # fmt: skip
     """One ingest run: poll, fetch new pages in batches, load each batch in one transaction.
 
-    With `due_only` (scheduled runs) only feeds whose next poll time has come are polled. `now` is
-    the time the refetch backoff of walls and empty or live pages is measured against (default: now).
+    With `due_only` (scheduled runs) only feeds whose next poll time has come are polled. `now`
+    injects the clock: due feeds, the fetch queue, revisits and the times recorded for polls and
+    pages are all taken from it (default: the real time), so tests can run days of schedule.
     """
     steps = steps or Steps()
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
@@ -109,23 +108,28 @@ def run_ingest(
     store.start_run(run_id, mode, str(config.directory))
     outcomes: list[PageResult] = []
     try:
+        clock = now or datetime.now(UTC)
         states = store.feed_states()
         if due_only:
-            config = replace(config, feeds=tuple(due_feeds(config, states)))
+            config = replace(config, feeds=tuple(due_feeds(config, states, clock)))
         polls = steps.poll(config, states)
-        clock = now or datetime.now(UTC)
-        retries = [*store.retryable_failures(MAX_FETCH_ATTEMPTS, clock), *store.due_walls(clock),
-                   *store.due_refetches(clock)]  # fmt: skip
-        plan = plan_fetches(polls, store, retries, clock)
+        if now is not None:  # an injected clock: the whole run happens at that instant
+            polls = [replace(p, polled_at=now) for p in polls]
+        retries = [*store.retryable_failures(clock), *store.due_walls(clock), *store.due_refetches(clock)]
+        hosts = store.host_backoff()
+        plan = plan_fetches(polls, store, retries, clock, hosts)
         if len(plan.jobs) >= _INLINE_EXTRACT_BELOW:
             steps.prewarm(config)
         claimed: dict[str, str] = {}  # page URL -> article id, for pages fetched in this run
         for fetched in steps.batches(config, plan.jobs):
-            batch_outcomes, merged = settle_pages(fetched, store, plan.known_ids, claimed)
+            stamped = fetched if now is None else [replace(o, fetched_at=now) for o in fetched]
+            batch_outcomes, merged = settle_pages(stamped, store, plan.known_ids, claimed)
             plan.updated_ids |= merged
-            steps.load(store, batch_rows(batch_outcomes, run_id))
+            queued = store.queue_state([o.job.article_id for o in batch_outcomes])
+            queue = QueueState(config.settings.ingest, frozenset(plan.known_ids), queued, store.host_backoff())
+            steps.load(store, batch_rows(batch_outcomes, run_id, queue))
             outcomes.extend(PageResult.of(o) for o in batch_outcomes)
-        steps.load(store, final_rows(config, run_id, polls, states, plan))
+        steps.load(store, final_rows(config, run_id, polls, states, plan, clock))
         if any(o.status for o in outcomes):
             store.rebuild_fts(config.settings.ingest.fts_min_interval_s)
     except BaseException as exc:

@@ -4,7 +4,7 @@ articles already stored, with the pages whose retry or refetch has come."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +12,8 @@ from newsmon.extract import FeedHints
 from newsmon.feeds import FeedEntry
 from newsmon.identity import entry_article_ids
 from newsmon.poll import FeedPoll
-from newsmon.store import FailureRow, Store
+from newsmon.retry import host_of
+from newsmon.store import FailureRow, HostRow, Store
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Plan:
     known_sources: list[EntrySource] = field(default_factory=list)  # entries of articles already stored
     known_ids: set[str] = field(default_factory=set)
     updated_ids: set[str] = field(default_factory=set)  # stored, but the feed says the page changed since
+    deferred: list[tuple[FetchJob, datetime]] = field(default_factory=list)  # host backing off until then
 
 
 def _updated_since(sources: Sequence[EntrySource], fetched_at: datetime, now: datetime) -> bool:
@@ -56,8 +58,9 @@ def _updated_since(sources: Sequence[EntrySource], fetched_at: datetime, now: da
 
 
 def plan_fetches(
-    polls: Sequence[FeedPoll], store: Store, retries: Sequence[FailureRow] = (), now: datetime | None = None
-) -> Plan:
+    polls: Sequence[FeedPoll], store: Store, retries: Sequence[FailureRow] = (), now: datetime | None = None,
+    hosts: Mapping[str, HostRow] | None = None,
+) -> Plan:  # fmt: skip
     """Group feed entries by article id; split into new pages to fetch and known articles.
 
     `retries` are pages to fetch again even when no feed lists them now: failed fetches, consent
@@ -89,5 +92,15 @@ def plan_fetches(
             if aid in known:
                 plan.updated_ids.add(aid)
             plan.jobs.append(FetchJob(aid, sources[0].entry.url, outlet_of[aid], tuple(sources)))
+    waiting = {h: r.next_attempt_at for h, r in (hosts or {}).items() if r.next_attempt_at > now}
+    if waiting:  # a host backing off is not asked: its new pages are queued for when it may be
+        fetch_now = []
+        for job in plan.jobs:
+            until = waiting.get(host_of(job.url))
+            if until is None:
+                fetch_now.append(job)
+            elif job.article_id not in known:
+                plan.deferred.append((job, until))
+        plan.jobs = fetch_now
     plan.jobs.sort(key=lambda j: j.article_id)
     return plan

@@ -14,13 +14,15 @@ import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
 import pandas as pd
+
+from newsmon.urls import canonical_url
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 # what `newsmon export` writes: the main tables and the analysts' views
@@ -119,6 +121,25 @@ class FailureRow:
     http_status: int | None
     error: str
     run_id: str
+    # the queue (newsmon.retry): the kind of failure, the host, when to try again or when given up;
+    # `attempted` False for a page queued without a fetch (its host was backing off)
+    kind: str = "failed"
+    host: str | None = None
+    next_attempt_at: datetime | None = None
+    given_up_at: datetime | None = None
+    attempted: bool = True
+
+
+@dataclass(frozen=True)
+class HostRow:
+    """A host whose pages failed transiently: left alone until `next_attempt_at`."""
+
+    host: str
+    failures: int
+    first_failed_at: datetime
+    last_failed_at: datetime
+    next_attempt_at: datetime
+    last_error: str
 
 
 @dataclass(frozen=True)
@@ -236,6 +257,8 @@ class LoadBatch:
     urls: list[UrlRow] = field(default_factory=list)
     guids: list[GuidRow] = field(default_factory=list)
     failures: list[FailureRow] = field(default_factory=list)
+    hosts_failing: list[HostRow] = field(default_factory=list)
+    hosts_ok: list[str] = field(default_factory=list)  # hosts that delivered a page: their backoff ends
     walls: list[WallRow] = field(default_factory=list)
     feed_states: list[FeedStateRow] = field(default_factory=list)
     polls: list[PollRow] = field(default_factory=list)
@@ -266,6 +289,8 @@ def batch_frames(batch: LoadBatch, *, operational: bool = True) -> dict[str, pd.
         frames["b_urls"] = _frame(batch.urls, UrlRow, ("url",), keep="first")
         frames["b_guids"] = _frame(batch.guids, GuidRow, ("feed_id", "guid"), keep="first")
         frames["b_failures"] = _frame(batch.failures, FailureRow, ("article_id",))
+        frames["b_hosts_failing"] = _frame(batch.hosts_failing, HostRow, ("host",))
+        frames["b_hosts_ok"] = pd.DataFrame({"host": list(dict.fromkeys(batch.hosts_ok))}, dtype="string")
         frames["b_walls"] = _frame(batch.walls, WallRow, ("article_id",))
         frames["b_states"] = _frame(batch.feed_states, FeedStateRow, ("feed_id",))
         frames["b_polls"] = _frame(batch.polls, PollRow, ("run_id", "feed_id"))
@@ -275,6 +300,8 @@ def batch_frames(batch: LoadBatch, *, operational: bool = True) -> dict[str, pd.
 def _frame(
     rows: Sequence[Any], row_type: type, key: tuple[str, ...], keep: Literal["first", "last"] = "last"
 ) -> pd.DataFrame:
+    if not rows and row_type in _EMPTY_FRAMES:
+        return _EMPTY_FRAMES[row_type]  # read only (registered, never changed): one typed frame serves all
     names = [f.name for f in fields(row_type)]
     # attribute tuples, not dataclasses.asdict: asdict deep-copies and cost more than the load itself
     frame = pd.DataFrame.from_records([tuple(getattr(r, n) for n in names) for r in rows], columns=names)
@@ -283,7 +310,12 @@ def _frame(
     for f in fields(row_type):
         if "datetime" in str(f.type):
             frame[f.name] = pd.to_datetime(frame[f.name], utc=True)
+    if not rows:
+        _EMPTY_FRAMES[row_type] = frame
     return frame
+
+
+_EMPTY_FRAMES: dict[type, pd.DataFrame] = {}
 
 
 def extension_dir() -> Path | None:
@@ -523,27 +555,46 @@ class Store:
         rows = self.con.execute("SELECT id, content_sha256 FROM articles WHERE list_contains(?, id)", [list(ids)])
         return dict(rows.fetchall())
 
-    def retryable_failures(self, max_attempts: int, now: datetime | None = None) -> list[FailureRow]:
-        """Failed pages with attempts left; with `now`, only those whose next attempt has come."""
+    def retryable_failures(self, now: datetime | None = None) -> list[FailureRow]:
+        """Queued pages not given up; with `now`, only those whose next attempt has come."""
         rows = self.con.execute(
             "SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, last_failed_at, http_status, "
-            "error, last_run_id FROM fetch_failures f WHERE attempts < ? "
+            "error, last_run_id, coalesce(kind, 'failed'), host, next_attempt_at, given_up_at "
+            "FROM fetch_failures f WHERE given_up_at IS NULL "
             "AND (?::TIMESTAMPTZ IS NULL OR next_attempt_at IS NULL OR next_attempt_at <= ?::TIMESTAMPTZ) "
             "AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = f.article_id) ORDER BY article_id",
-            [max_attempts, now, now],
+            [now, now],
         ).fetchall()
         return [FailureRow(*r) for r in rows]
 
     def waiting_failures(self, ids: Sequence[str], now: datetime) -> set[str]:
-        """Of `ids`, failed pages whose next attempt has not come yet (not yet stored as articles)."""
+        """Of `ids`, queued pages whose next attempt has not come yet, or that were given up."""
         if not ids:
             return set()
         rows = self.con.execute(
-            "SELECT article_id FROM fetch_failures f WHERE list_contains(?, article_id) AND next_attempt_at > ? "
+            "SELECT article_id FROM fetch_failures f WHERE list_contains(?, article_id) "
+            "AND (next_attempt_at > ? OR given_up_at IS NOT NULL) "
             "AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = f.article_id)",
             [list(dict.fromkeys(ids)), now],
         ).fetchall()
         return {r[0] for r in rows}
+
+    def queue_state(self, ids: Sequence[str]) -> dict[str, tuple[int, datetime]]:
+        """(attempts, first failure) of the queued pages among `ids`."""
+        if not ids:
+            return {}
+        rows = self.con.execute(
+            "SELECT article_id, attempts, first_failed_at FROM fetch_failures WHERE list_contains(?, article_id)",
+            [list(dict.fromkeys(ids))],
+        ).fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def host_backoff(self) -> dict[str, HostRow]:
+        """Hosts backing off after transient failures, by host."""
+        rows = self.con.execute(
+            "SELECT host, failures, first_failed_at, last_failed_at, next_attempt_at, last_error FROM host_backoff"
+        ).fetchall()
+        return {r[0]: HostRow(*r) for r in rows}
 
     def due_walls(self, now: datetime) -> list[FailureRow]:
         """Pages behind a consent or login wall whose next attempt has come, as rows to retry."""
@@ -606,19 +657,43 @@ class Store:
 
     def load_batch(self, batch: LoadBatch) -> None:
         """Load everything in `batch` in ONE transaction (all or nothing); safe to repeat."""
-        frames = batch_frames(batch)
-        for name, frame in frames.items():
+        frames = batch_frames(self._one_row_per_link(batch))
+        refresh = bool(len(frames["b_enriched"]) or len(frames["b_articles"]))
+        # only frames with rows are registered (a statement on an empty frame is skipped), plus the two
+        # the entity tables' refresh reads
+        used = {n: f for n, f in frames.items() if len(f) or (refresh and n in ("b_articles", "b_enriched"))}
+        for name, frame in used.items():
             self.con.register(name, frame)
         try:
             with self.transaction():
                 for frame_name, statement in _LOAD_STATEMENTS:
-                    if len(frames[frame_name]):
+                    if frame_name in used and len(used[frame_name]):
                         self.con.execute(statement)
-                if len(frames["b_enriched"]) or len(frames["b_articles"]):
+                if refresh:
                     refresh_entity_tables(self.con)
         finally:
-            for name in frames:
+            for name in used:
                 self.con.unregister(name)
+
+    def _one_row_per_link(self, batch: LoadBatch) -> LoadBatch:
+        """Sources whose link differs from a stored (or earlier) one of the same article and feed only
+        in what normalisation removes (tracking parameters, a fragment) take that link: one
+        article_sources row per normalised link, however many variants a feed hands out."""
+        if not batch.sources:
+            return batch
+        rows = self.con.execute(
+            "SELECT article_id, feed_id, entry_url FROM article_sources WHERE list_contains(?, article_id) "
+            "ORDER BY first_seen_at",
+            [list({s.article_id for s in batch.sources})],
+        ).fetchall()
+        links: dict[tuple[str, str, str], str] = {}
+        for aid, feed, url in rows:
+            links.setdefault((aid, feed, canonical_url(url)), url)
+        sources = []
+        for s in batch.sources:
+            link = links.setdefault((s.article_id, s.feed_id, canonical_url(s.entry_url)), s.entry_url)
+            sources.append(s if link == s.entry_url else replace(s, entry_url=link))
+        return replace(batch, sources=sources)
 
     def content_frames(self, ids: Sequence[str]) -> dict[str, pd.DataFrame]:
         """Stored articles `ids` with their sources and derived rows, as the staging frames of a load
@@ -792,19 +867,41 @@ _LOAD_STATEMENTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "b_failures",
+        # next_attempt_at and given_up_at come computed (newsmon.retry); a row without them (written
+        # by hand) gets the old rule: 1 h, then 4 h. A deferred page (not attempted) keeps its counts.
         f"""
         INSERT INTO fetch_failures (article_id, url, feed_id, guid, feed_title, feed_published_at, attempts,
-                                    first_failed_at, last_failed_at, http_status, error, last_run_id, next_attempt_at)
-        SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, 1, failed_at, failed_at, http_status,
-               error, run_id, failed_at + INTERVAL {REFETCH_BACKOFF_H[0]} HOUR
+                                    first_failed_at, last_failed_at, http_status, error, last_run_id, next_attempt_at,
+                                    kind, host, given_up_at)
+        SELECT article_id, url, feed_id, guid, feed_title, feed_published_at, CAST(attempted AS INTEGER), failed_at,
+               failed_at, http_status, error, run_id,
+               CASE WHEN given_up_at IS NULL
+                    THEN coalesce(next_attempt_at, failed_at + INTERVAL {REFETCH_BACKOFF_H[0]} HOUR) END,
+               kind, host, given_up_at
         FROM b_failures
         ON CONFLICT (article_id) DO UPDATE SET
-            attempts = fetch_failures.attempts + 1, last_failed_at = excluded.last_failed_at,
-            http_status = excluded.http_status, error = excluded.error, last_run_id = excluded.last_run_id,
-            next_attempt_at = excluded.last_failed_at + CASE WHEN fetch_failures.attempts + 1 = 2
-                THEN INTERVAL {REFETCH_BACKOFF_H[1]} HOUR ELSE INTERVAL {REFETCH_BACKOFF_H[2]} HOUR END
+            attempts = fetch_failures.attempts + CAST(excluded.attempts > 0 AS INTEGER),
+            last_failed_at = CASE WHEN excluded.attempts > 0 THEN excluded.last_failed_at
+                                  ELSE fetch_failures.last_failed_at END,
+            http_status = CASE WHEN excluded.attempts > 0 THEN excluded.http_status ELSE fetch_failures.http_status END,
+            error = CASE WHEN excluded.attempts > 0 THEN excluded.error ELSE fetch_failures.error END,
+            kind = CASE WHEN excluded.attempts > 0 THEN excluded.kind ELSE fetch_failures.kind END,
+            host = excluded.host, last_run_id = excluded.last_run_id, given_up_at = excluded.given_up_at,
+            next_attempt_at = CASE WHEN excluded.given_up_at IS NOT NULL THEN NULL
+                WHEN excluded.next_attempt_at IS NOT NULL THEN excluded.next_attempt_at
+                ELSE excluded.last_failed_at + CASE WHEN fetch_failures.attempts + 1 = 2
+                    THEN INTERVAL {REFETCH_BACKOFF_H[1]} HOUR ELSE INTERVAL {REFETCH_BACKOFF_H[2]} HOUR END END
         """,
     ),
+    (
+        "b_hosts_failing",
+        """
+        INSERT INTO host_backoff SELECT * FROM b_hosts_failing
+        ON CONFLICT (host) DO UPDATE SET failures = excluded.failures, last_failed_at = excluded.last_failed_at,
+            next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error
+        """,
+    ),
+    ("b_hosts_ok", "DELETE FROM host_backoff WHERE host IN (SELECT host FROM b_hosts_ok)"),
     (
         "b_states",
         """

@@ -53,6 +53,7 @@ class Site:
     third: dict[str, Any]
     counts_before_third: dict[str, int]
     counts_after_third: dict[str, int]
+    attempts_after_second: dict[str, int]
     attempts_after_third: dict[str, int]
 
     def url(self, path: str) -> str:
@@ -240,12 +241,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         with Store.open(config.settings.db_path) as store:
             # failed pages wait 1 h after their first failure and 4 h after their second
             second = run_ingest(config, store, now=datetime.now(UTC) + timedelta(hours=1, minutes=1))
+            after_second = dict(store.con.execute("SELECT url, attempts FROM fetch_failures").fetchall())
             before = table_counts(store)
             third = run_ingest(config, store, now=datetime.now(UTC) + timedelta(hours=5, minutes=2))  # no changes
             after = table_counts(store)
             attempts = dict(store.con.execute("SELECT url, attempts FROM fetch_failures").fetchall())
-            store.con.execute("UPDATE fetch_failures SET attempts = attempts - 1")  # as after the second run
-    yield Site(server, config, first, second, config.settings.db_path, fetched, third, before, after, attempts)
+    yield Site(server, config, first, second, config.settings.db_path, fetched, third, before, after, after_second,
+               attempts)  # fmt: skip
     server.stop()
 
 
@@ -277,9 +279,14 @@ def test_a_third_run_adds_nothing(site: Site) -> None:
     assert site.third["new_articles"] == 0 and site.third["updated_articles"] == 0
     assert site.counts_after_third == site.counts_before_third
     assert all(n > 0 for n in site.counts_after_third.values()), site.counts_after_third
-    # bad pages are tried again (up to the limit), each once more, none forgotten
-    assert sorted(set(site.attempts_after_third.values())) == [3]
+    # bad pages are tried again (up to the limit of their kind), each once more, none forgotten: a gone
+    # page (404, 410, not HTML) was given up at once, a disallowed one waits a day, the rest are at 3
+    given_up_at_once = {site.url(p) for p in GONE} | {site.url("/intern/geheim.html")}
+    assert {u for u, n in site.attempts_after_third.items() if n == 1} == given_up_at_once
+    assert {n for u, n in site.attempts_after_third.items() if u not in given_up_at_once} == {3}
     assert len(site.attempts_after_third) == len(FAILING) + 3
+    kinds = dict(site.q("SELECT url, kind FROM v_fetch_queue WHERE state = 'given_up'"))
+    assert {u for u, k in kinds.items() if k == "permanent"} == {site.url(p) for p in GONE}
 
 
 # --- feeds -------------------------------------------------------------------------------
@@ -405,6 +412,7 @@ FAILING = [
     ("/p/binair.html", "not an HTML page (binary content)", 200),
     ("/p/crash.html", "extraction failed: RuntimeError: extractor bug triggered by this page", 200),
 ]
+GONE = ["/p/weg404.html", "/p/weg410.html", "/p/rapport.pdf", "/p/binair.html"]  # given up at the first failure
 KIND_OF = {
     "/p/lus-a.html": "HTTP: redirect loop", "/p/weg404.html": "HTTP: 404", "/p/weg410.html": "HTTP: 410",
     "/p/fout500.html": "HTTP: 500", "/p/reset.html": "HTTP: connection reset", "/p/stil.html": "HTTP: no answer",
@@ -422,10 +430,11 @@ KIND_OF = {
 def test_a_bad_page_is_recorded_with_its_url_and_reason(site: Site, path: str, reason: str, status: int | None) -> None:
     failure = site.failure(path)
     assert failure is not None, f"{path}: no failure recorded"
-    error, http_status, attempts = failure
+    error, http_status, _attempts = failure
     assert reason in error and error.strip()
     assert http_status == status
-    assert attempts == 2  # once per run: recorded again, not dropped, not duplicated
+    # once per run (a gone page once in all): recorded again, not dropped, not duplicated
+    assert site.attempts_after_second[site.url(path)] == (1 if path in GONE or path == "/intern/geheim.html" else 2)
     assert not site.q("SELECT 1 FROM articles WHERE id = ?", site.id(path))
 
 
