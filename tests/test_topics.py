@@ -13,13 +13,17 @@ import pytest
 
 from newsmon.analysis import Resources, analyse
 from newsmon.config import ConfigError
-from newsmon.topics import DEFAULT_TOPICS, TopicRules
+from newsmon.topics import DEFAULT_TOPICS, TopicResult, TopicRules
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def topic(body: str, title: str | None = None, day: date = date(2024, 6, 20)) -> TopicResult:
+    return next(t for t in analyse(body, day, title).topics if t.topic == "nk_ru")
+
+
 def level(body: str, title: str | None = None, day: date = date(2024, 6, 20)) -> str:
-    return next(t.relevance for t in analyse(body, day, title).topics if t.topic == "nk_ru")
+    return topic(body, title, day).relevance
 
 
 def test_passing_mention_in_a_ukraine_story() -> None:
@@ -71,7 +75,7 @@ def test_byline_and_timestamp_between_headline_and_lead_are_skipped() -> None:
             "goederentrein reed maandag over de grensbrug.\n\n"
             "In de haven van Rason wordt ook gebouwd. Een Chinees bedrijf legt er een nieuwe kade aan. "
             "De werkzaamheden duren tot de zomer. Vissers klagen over de overlast.")
-    result = next(t for t in analyse(body, date(2025, 3, 4)).topics if t.topic == "nk_ru")
+    result = topic(body, day=date(2025, 3, 4))
     assert result.features["lead_relation"] == 1.0
     assert result.relevance == "primary"
 
@@ -80,8 +84,7 @@ def test_the_pair_named_back_as_de_twee_landen_relates_them() -> None:
     body = ("Noord-Korea kampt met tekorten aan brandstof. Rusland heeft juist een overschot aan olie en "
             "diesel.\n\nDe twee landen sloten vorige week een akkoord over leveringen per spoor. "
             "Beide landen ondertekenden het verdrag in Vladivostok.\n\nHet weer was slecht.")
-    result = next(t for t in analyse(body, date(2024, 6, 20), "Tekorten en overschotten").topics
-                  if t.topic == "nk_ru")  # fmt: skip
+    result = topic(body, "Tekorten en overschotten")
     assert len(result.relation_sentences) == 2
     # without both sides in the sentences just before, "de twee landen" are some other pair
     other = ("Noord-Korea kampt met tekorten.\n\nIn Zuid-Amerika gaat het beter. Brazilië en Argentinië groeien."
@@ -93,8 +96,7 @@ def test_het_land_refers_back_to_the_side_named_last() -> None:
     body = ("Noord-Korea heeft dinsdag opnieuw een kruisraket getest. Dat gebeurde een week na een bezoek van de "
             "Russische minister van Defensie aan het land. Zuid-Korea sprak van een provocatie.\n\n"
             "De test was de derde dit jaar. Het projectiel kwam in zee terecht.")
-    result = next(t for t in analyse(body, date(2024, 6, 20), "Noord-Korea test opnieuw kruisraket").topics
-                  if t.topic == "nk_ru")  # fmt: skip
+    result = topic(body, "Noord-Korea test opnieuw kruisraket")
     assert [s.text[:26] for s in result.relation_sentences] == ["Dat gebeurde een week na e"]
     # "het land" after a sentence that named Russia last is Russia itself: no relation
     own = ("In Moskou werd dinsdag een nieuwe raket getoond. Rusland zegt dat het land de raket zelf bouwde en "
@@ -132,8 +134,7 @@ def test_a_lone_relation_sentence_carried_on_is_no_mere_clause() -> None:
         body = ("Japan houdt een grote oefening met zijn kustwacht. Honderden schepen doen mee.\n\n"
                 "In maart vlogen honderd Russische toeristen naar Pyongyang voor een reis van vier dagen. "
                 f"{next_sentence} Japan wil de oefening jaarlijks herhalen.")
-        return next(t for t in analyse(body, date(2024, 6, 20), "Grote oefening").topics
-                    if t.topic == "nk_ru").features  # fmt: skip
+        return topic(body, "Grote oefening").features
 
     assert features("Het weer zat mee.")["lone_clause"] == 1.0
     assert features("Dat was de eerste groep sinds de pandemie.")["lone_clause"] == 0.0
