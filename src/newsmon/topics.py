@@ -194,9 +194,15 @@ class Scope:
         self.tokens = tokens  # (lower-cased token, start, end) in the field's text
         self.mentions = mentions
         self.entity_info = entity_info  # id -> (country, type)
-        self.positions: dict[str, list[int]] = {}
+        positions: dict[str, list[int]] = {}
         for i, (token, _s, _e) in enumerate(tokens):
-            self.positions.setdefault(token, []).append(i)
+            at = positions.get(token)
+            if at is None:
+                positions[token] = [i]
+            else:
+                at.append(i)
+        self.positions = positions
+        self.vocabulary = frozenset(positions)  # the distinct tokens, for the word matchers' set operations
         self.memo: dict[tuple[str, float], list[Hit] | None] = {}  # named lists, evaluated once per scope
 
     def hits_at(self, indexes: list[int], term: str, weight: float) -> list[Hit]:
@@ -222,26 +228,29 @@ def _words(words: list[str]) -> Matcher:
     combined = re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
 
     # Which tokens match, remembered across texts (news vocabulary repeats, regex calls are slow) and found with
-    # set operations on the scope's distinct tokens rather than a loop over them.
+    # set operations on the scope's distinct tokens rather than a loop over them. `seen` holds every token
+    # judged (accepted or not): the difference with a scope's small vocabulary costs its size, not the set's.
     accepted: set[str] = set(exact)
-    rejected: set[str] = set()
+    seen: set[str] = set(exact)
 
     def match(scope: Scope, weight: float) -> list[Hit] | None:
-        tokens = scope.positions.keys()
+        vocabulary = scope.vocabulary
         if combined is not None:
-            unknown = tokens - accepted - rejected
+            unknown = vocabulary.difference(seen)
             if unknown:
-                if len(rejected) > 200_000:
-                    rejected.clear()
+                if len(seen) - len(accepted) > 200_000:
+                    seen.intersection_update(accepted)
                 for token in unknown:
-                    (accepted if combined.match(token) else rejected).add(token)
-        found = tokens & accepted
+                    if combined.match(token):
+                        accepted.add(token)
+                    seen.add(token)
+        found = vocabulary.intersection(accepted)
         if not found:
             return None
-        hits: list[Hit] = []
-        for token in sorted(found, key=lambda t: scope.positions[t][0]):  # in text order, as the tokens come
-            hits += scope.hits_at(scope.positions[token], token, weight)
-        return hits
+        positions, tokens, field = scope.positions, scope.tokens, scope.field
+        ordered = sorted(found, key=lambda t: positions[t][0]) if len(found) > 1 else found
+        # in text order, as the tokens come
+        return [Hit(field, tokens[i][1], tokens[i][2], token, weight) for token in ordered for i in positions[token]]
 
     return match
 
@@ -381,8 +390,14 @@ def _all(parts: list[Matcher]) -> Matcher:
 
 def _any(parts: list[Matcher]) -> Matcher:
     def match(scope: Scope, weight: float) -> list[Hit] | None:
-        results = [r for r in (p(scope, weight) for p in parts) if r is not None]
-        return [h for r in results for h in r] if results else None
+        hits: list[Hit] | None = None
+        for part in parts:
+            found = part(scope, weight)
+            if found is not None:
+                if hits is None:
+                    hits = []
+                hits += found
+        return hits
 
     return match
 
