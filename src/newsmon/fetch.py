@@ -45,6 +45,9 @@ class PageOutcome:
     final_url: str | None = None  # where the redirects ended
     transient: bool = False  # the fetch failed in a way a later attempt may not (http.FetchResult.transient)
     retry_after_s: float | None = None  # what the server asked for
+    etag: str | None = None  # the page's validators, for the next conditional GET
+    last_modified: str | None = None
+    not_modified: bool = False  # a revisit answered 304: the stored text stands
 
 
 @dataclass(frozen=True)
@@ -121,11 +124,14 @@ def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutc
 
     async def one(client: PoliteClient, slots: asyncio.Semaphore, job: FetchJob) -> PageOutcome:
         async with slots:
-            result = await client.get(job.url)
+            result = await client.get(job.url, job.conditional)
         redirected = consent_redirect(result)
         if redirected:
             return PageOutcome(job, None, None, result.status, result.fetched_at, f"consent wall: {redirected}",
                                wall_url=result.final_url)  # fmt: skip
+        if result.not_modified and job.revisit is not None:
+            return PageOutcome(job, None, None, result.status, result.fetched_at, None, etag=result.etag,
+                               last_modified=result.last_modified, not_modified=True)  # fmt: skip
         if not result.ok or result.not_modified:
             return PageOutcome(job, None, None, result.status, result.fetched_at,
                                result.error or "unexpected 304 for a page", transient=result.transient,
@@ -147,7 +153,8 @@ def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutc
                                "consent wall: the page shows a consent or login wall instead of the article",
                                wall_url=result.final_url)  # fmt: skip
         return PageOutcome(job, article, sha, result.status, item.fetched_at, None, analysis,
-                           final_url=result.final_url)  # fmt: skip
+                           final_url=result.final_url, etag=result.etag,
+                           last_modified=result.last_modified)  # fmt: skip
 
     async def run() -> list[PageOutcome]:
         async with PoliteClient(config.settings.http) as client:

@@ -16,6 +16,7 @@ from newsmon.identity import page_urls
 from newsmon.plan import EntrySource, Plan
 from newsmon.poll import FeedPoll, next_poll
 from newsmon.retry import DEFERRED, TRANSIENT, failure_kind, host_of, host_wait, schedule
+from newsmon.revisit import first_revisit, next_revisit
 from newsmon.store import (
     ArticleRow,
     EventRow,
@@ -27,6 +28,7 @@ from newsmon.store import (
     LoadBatch,
     MentionRow,
     PollRow,
+    RevisitRow,
     SourceRow,
     TopicRow,
     UrlRow,
@@ -89,6 +91,7 @@ def batch_rows(outcomes: Sequence[PageOutcome], run_id: str, queue: QueueState |
                         out.error or "consent wall", run_id)
             )  # fmt: skip
             continue
+        _revisit_rows(batch, out, queue.settings, job.article_id in queue.known_ids)
         if art is None:
             if job.article_id not in queue.known_ids:
                 failed.append(out)
@@ -97,13 +100,35 @@ def batch_rows(outcomes: Sequence[PageOutcome], run_id: str, queue: QueueState |
             article_row(job.article_id, job.url, job.sources[0].entry.canonical_url, job.outlet_id, art,
                         out.fetched_at, out.raw_sha256, out.http_status, run_id)
         )
-        batch.sources.extend(_source_rows(job.sources, out.fetched_at))
-        _identity_rows(batch, job.sources, out.fetched_at)
+        if job.from_feed:  # a revisit of its own carries no feed entry: the feeds' rows stay as they are
+            batch.sources.extend(_source_rows(job.sources, out.fetched_at))
+            _identity_rows(batch, job.sources, out.fetched_at)
         batch.urls.extend(UrlRow(u, job.article_id, "final_url" if u != art.canonical_url else "page_canonical",
                                  out.fetched_at) for u in page_urls(out))  # fmt: skip
         add_derived_rows(batch, job.article_id, out.analysis)
     _queue_rows(batch, outcomes, failed, run_id, queue)
     return batch
+
+
+def _revisit_rows(batch: LoadBatch, out: PageOutcome, settings: IngestSettings, known: bool) -> None:
+    """A revisit moves the article's schedule on (whatever it brought); a first fetch starts one."""
+    job, when = out.job, out.fetched_at
+    if job.revisit is not None:
+        r = job.revisit
+        outcome = ("not_modified" if out.not_modified else "fetched" if out.article is not None
+                   else f"failed: {out.error}")  # fmt: skip
+        batch.revisits.append(
+            RevisitRow(r.article_id, r.url, r.first_fetched_at, r.revisits + 1,
+                       next_revisit(settings, r.first_fetched_at, r.revisits + 1, when), out.etag, out.last_modified,
+                       when, outcome, advance=True)
+        )  # fmt: skip
+    elif out.article is not None and not known:
+        first = first_revisit(settings, when, out.article.published_at)
+        if first is None:
+            return
+        batch.revisits.append(
+            RevisitRow(job.article_id, job.url, when, 0, first, out.etag, out.last_modified, None, None, advance=False)
+        )
 
 
 def _queue_rows(

@@ -37,6 +37,7 @@ from newsmon.load import QueueState, add_derived_rows, article_row, batch_rows, 
 from newsmon.plan import EntrySource, FetchJob, Plan, plan_fetches
 from newsmon.poll import FeedPoll, due_feeds, next_poll, poll_feeds
 from newsmon.reprocess import reanalyse, reextract
+from newsmon.revisit import revisit_horizon
 from newsmon.run_summary import (
     RUN_FAILED,
     RUN_OK,
@@ -47,7 +48,7 @@ from newsmon.run_summary import (
     run_status,
     summarise,
 )
-from newsmon.store import FeedState, LoadBatch, Store
+from newsmon.store import FeedState, LoadBatch, Store, content_hash
 
 __all__ = [
     "RUN_FAILED", "RUN_OK", "RUN_PARTIAL", "STORAGE_ERRNOS", "EntrySource", "EveryFeedFailedError", "FeedPoll",
@@ -117,16 +118,22 @@ def run_ingest(
             polls = [replace(p, polled_at=now) for p in polls]
         retries = [*store.retryable_failures(clock), *store.due_walls(clock), *store.due_refetches(clock)]
         hosts = store.host_backoff()
-        plan = plan_fetches(polls, store, retries, clock, hosts)
+        store.close_stale_revisits(clock, revisit_horizon(config.settings.ingest))
+        plan = plan_fetches(polls, store, retries, clock, hosts, store.due_revisits(clock))
         if len(plan.jobs) >= _INLINE_EXTRACT_BELOW:
             steps.prewarm(config)
         claimed: dict[str, str] = {}  # page URL -> article id, for pages fetched in this run
+        revisions = 0  # revisits that found a changed body (a new version)
         for fetched in steps.batches(config, plan.jobs):
             stamped = fetched if now is None else [replace(o, fetched_at=now) for o in fetched]
             batch_outcomes, merged = settle_pages(stamped, store, plan.known_ids, claimed)
             plan.updated_ids |= merged
             queued = store.queue_state([o.job.article_id for o in batch_outcomes])
             queue = QueueState(config.settings.ingest, frozenset(plan.known_ids), queued, store.host_backoff())
+            revised = [o for o in batch_outcomes if o.job.revisit is not None and o.article is not None]
+            before = store.content_hashes([o.job.article_id for o in revised])
+            revisions += sum(before.get(o.job.article_id) != content_hash(o.article.title, o.article.body)
+                             for o in revised if o.article is not None)  # fmt: skip
             steps.load(store, batch_rows(batch_outcomes, run_id, queue))
             outcomes.extend(PageResult.of(o) for o in batch_outcomes)
         steps.load(store, final_rows(config, run_id, polls, states, plan, clock))
@@ -138,6 +145,6 @@ def run_ingest(
         except Exception as also:  # e.g. the disk is full: the original error is the one to report
             exc.add_note(f"(the run could not be marked failed either: {also})")
         raise
-    summary = summarise(run_id, polls, plan, outcomes, time.monotonic() - started)
+    summary = summarise(run_id, polls, plan, outcomes, time.monotonic() - started, revisions)
     store.finish_run(run_id, summary["status"], summary)
     return summary

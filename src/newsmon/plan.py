@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from newsmon.extract import FeedHints
 from newsmon.feeds import FeedEntry
+from newsmon.http import Conditional
 from newsmon.identity import entry_article_ids
 from newsmon.poll import FeedPoll
 from newsmon.retry import host_of
-from newsmon.store import FailureRow, HostRow, Store
+from newsmon.store import FailureRow, HostRow, RevisitRow, Store
+from newsmon.urls import canonical_url
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,14 @@ class FetchJob:
     url: str  # the link to fetch (the first one seen; tracking parameters and all)
     outlet_id: str
     sources: tuple[EntrySource, ...]
+    revisit: RevisitRow | None = None  # set for a stored article's scheduled revisit (newsmon.revisit)
+    from_feed: bool = True  # False: `sources` are the stored first source, not entries of this run
+
+    @property
+    def conditional(self) -> Conditional | None:
+        if self.revisit is None or not (self.revisit.etag or self.revisit.last_modified):
+            return None
+        return Conditional(self.revisit.etag, self.revisit.last_modified)
 
     @property
     def hints(self) -> FeedHints:
@@ -47,6 +57,7 @@ class Plan:
     known_ids: set[str] = field(default_factory=set)
     updated_ids: set[str] = field(default_factory=set)  # stored, but the feed says the page changed since
     deferred: list[tuple[FetchJob, datetime]] = field(default_factory=list)  # host backing off until then
+    revisit_ids: set[str] = field(default_factory=set)  # stored articles fetched again on their schedule
 
 
 def _updated_since(sources: Sequence[EntrySource], fetched_at: datetime, now: datetime) -> bool:
@@ -59,7 +70,7 @@ def _updated_since(sources: Sequence[EntrySource], fetched_at: datetime, now: da
 
 def plan_fetches(
     polls: Sequence[FeedPoll], store: Store, retries: Sequence[FailureRow] = (), now: datetime | None = None,
-    hosts: Mapping[str, HostRow] | None = None,
+    hosts: Mapping[str, HostRow] | None = None, revisits: Sequence[tuple[FailureRow, RevisitRow]] = (),
 ) -> Plan:  # fmt: skip
     """Group feed entries by article id; split into new pages to fetch and known articles.
 
@@ -79,7 +90,7 @@ def plan_fetches(
     due = {f.article_id for f in retries}
     for failure in retries:
         if failure.article_id not in grouped:
-            entry = FeedEntry(failure.url, failure.url, failure.guid, failure.feed_title or "", "",
+            entry = FeedEntry(failure.url, canonical_url(failure.url), failure.guid, failure.feed_title or "", "",
                               failure.feed_published_at, None, ())
             grouped[failure.article_id].append(EntrySource(failure.feed_id, entry, failure.article_id))
             outlet_of[failure.article_id] = failure.feed_id.split("/", 1)[0]
@@ -92,6 +103,19 @@ def plan_fetches(
             if aid in known:
                 plan.updated_ids.add(aid)
             plan.jobs.append(FetchJob(aid, sources[0].entry.url, outlet_of[aid], tuple(sources)))
+    by_id = {job.article_id: i for i, job in enumerate(plan.jobs)}
+    for stored, schedule in revisits:
+        if stored.article_id in by_id:  # fetched anyway: that fetch is the revisit
+            i = by_id[stored.article_id]
+            plan.jobs[i] = replace(plan.jobs[i], revisit=schedule)
+        else:
+            entry = FeedEntry(stored.url, canonical_url(stored.url), stored.guid, stored.feed_title or "", "",
+                              stored.feed_published_at, None, ())  # fmt: skip
+            source = EntrySource(stored.feed_id, entry, stored.article_id)
+            plan.jobs.append(FetchJob(stored.article_id, stored.url, stored.feed_id.split("/", 1)[0], (source,),
+                                      schedule, from_feed=False))  # fmt: skip
+        plan.revisit_ids.add(stored.article_id)
+    plan.updated_ids -= plan.revisit_ids
     waiting = {h: r.next_attempt_at for h, r in (hosts or {}).items() if r.next_attempt_at > now}
     if waiting:  # a host backing off is not asked: its new pages are queued for when it may be
         fetch_now = []

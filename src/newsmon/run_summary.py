@@ -24,7 +24,8 @@ class PageResult:
 
     @classmethod
     def of(cls, out: PageOutcome) -> PageResult:
-        status = "consent_wall" if out.wall_url else out.article.status if out.article else None
+        status = ("consent_wall" if out.wall_url else out.article.status if out.article
+                  else "not_modified" if out.not_modified else None)  # fmt: skip
         return cls(out.job.article_id, out.job.outlet_id, out.job.url, status, out.error)
 
 
@@ -57,13 +58,18 @@ class EveryFeedFailedError(RuntimeError):
 
 
 def summarise(
-    run_id: str, polls: Sequence[FeedPoll], plan: Plan, outcomes: Sequence[PageResult], seconds: float
-) -> dict[str, Any]:
+    run_id: str, polls: Sequence[FeedPoll], plan: Plan, outcomes: Sequence[PageResult], seconds: float,
+    revisions: int = 0,
+) -> dict[str, Any]:  # fmt: skip
+    """`revisions`: revisits that found a changed body (each a new version)."""
     by_outlet: dict[str, Counter[str]] = defaultdict(Counter)
     statuses: Counter[str] = Counter()
+    kinds: list[str] = []
     for out in outcomes:
         kind = ("failed" if out.status is None else "walled" if out.status == "consent_wall"
+                else "revisited" if out.article_id in plan.revisit_ids
                 else "updated" if out.article_id in plan.updated_ids else "new")  # fmt: skip
+        kinds.append(kind)
         by_outlet[out.outlet_id][kind] += 1
         if out.status and kind == "new":
             statuses[out.status] += 1
@@ -80,12 +86,13 @@ def summarise(
         "feeds_failed": sum(p.outcome == "failed" for p in polls),
         "feeds_unchanged": sum(p.outcome in {"unchanged", "not_modified"} for p in polls),
         "entries": sum(len(p.entries) for p in polls),
-        "new_articles": sum(o.status not in {None, "consent_wall"} and o.article_id not in plan.updated_ids
-                            for o in outcomes),
-        "updated_articles": sum(o.status not in {None, "consent_wall"} and o.article_id in plan.updated_ids
-                                for o in outcomes),
-        "consent_walls": sum(o.status == "consent_wall" for o in outcomes),
-        "skipped": len(plan.known_ids - plan.updated_ids),
+        "new_articles": kinds.count("new"),
+        "updated_articles": kinds.count("updated"),
+        "revisited": kinds.count("revisited"),
+        "revised": revisions,
+        "queued_for_host": len(plan.deferred),
+        "consent_walls": kinds.count("walled"),
+        "skipped": len(plan.known_ids - plan.updated_ids - plan.revisit_ids),
         "failed": sum(o.status is None for o in outcomes),
         "statuses": dict(statuses),
         "by_outlet": {k: dict(v) for k, v in sorted(by_outlet.items())},
@@ -105,6 +112,10 @@ def format_summary(summary: dict[str, Any], db_path: str) -> str:
     ]
     if summary["new_articles"] == 0 and not summary.get("updated_articles"):
         lines.append("nothing new: 0 rows added")
+    if summary.get("revisited"):
+        lines.append(f"revisited: {summary['revisited']} (changed, a new version: {summary.get('revised', 0)})")
+    if summary.get("queued_for_host"):
+        lines.append(f"queued while their host backs off: {summary['queued_for_host']}")
     if summary.get("consent_walls"):
         lines.append(f"behind a consent or login wall (retried later, not stored): {summary['consent_walls']}")
     if summary["statuses"]:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -143,6 +143,23 @@ class HostRow:
 
 
 @dataclass(frozen=True)
+class RevisitRow:
+    """An article's revisit schedule (newsmon.revisit). `advance` False: written only when the article
+    has no schedule yet (a first fetch); True: replaces it (a revisit was made)."""
+
+    article_id: str
+    url: str
+    first_fetched_at: datetime
+    revisits: int
+    next_revisit_at: datetime | None
+    etag: str | None
+    last_modified: str | None
+    last_revisit_at: datetime | None
+    last_outcome: str | None
+    advance: bool
+
+
+@dataclass(frozen=True)
 class WallRow:
     """A page that answered with a consent or login wall: retried later, never stored as the article."""
 
@@ -259,6 +276,7 @@ class LoadBatch:
     failures: list[FailureRow] = field(default_factory=list)
     hosts_failing: list[HostRow] = field(default_factory=list)
     hosts_ok: list[str] = field(default_factory=list)  # hosts that delivered a page: their backoff ends
+    revisits: list[RevisitRow] = field(default_factory=list)
     walls: list[WallRow] = field(default_factory=list)
     feed_states: list[FeedStateRow] = field(default_factory=list)
     polls: list[PollRow] = field(default_factory=list)
@@ -290,6 +308,7 @@ def batch_frames(batch: LoadBatch, *, operational: bool = True) -> dict[str, pd.
         frames["b_guids"] = _frame(batch.guids, GuidRow, ("feed_id", "guid"), keep="first")
         frames["b_failures"] = _frame(batch.failures, FailureRow, ("article_id",))
         frames["b_hosts_failing"] = _frame(batch.hosts_failing, HostRow, ("host",))
+        frames["b_revisits"] = _frame(batch.revisits, RevisitRow, ("article_id",))
         frames["b_hosts_ok"] = pd.DataFrame({"host": list(dict.fromkeys(batch.hosts_ok))}, dtype="string")
         frames["b_walls"] = _frame(batch.walls, WallRow, ("article_id",))
         frames["b_states"] = _frame(batch.feed_states, FeedStateRow, ("feed_id",))
@@ -629,6 +648,35 @@ class Store:
         ).fetchall()
         return [FailureRow(*r) for r in rows]
 
+    def close_stale_revisits(self, now: datetime, max_age: timedelta) -> int:
+        """End the schedule of articles first fetched longer than `max_age` ago (runs stopped for a
+        while: an old article is not revisited late). Returns how many."""
+        rows = self.con.execute(
+            "UPDATE article_revisits SET next_revisit_at = NULL, last_outcome = 'expired' "
+            "WHERE next_revisit_at IS NOT NULL AND first_fetched_at < ? RETURNING article_id",
+            [now - max_age],
+        ).fetchall()
+        return len(rows)
+
+    def due_revisits(self, now: datetime) -> list[tuple[FailureRow, RevisitRow]]:
+        """Stored articles whose next revisit has come: their first feed's details and their schedule."""
+        rows = self.con.execute(
+            "SELECT a.id, r.url, coalesce(s.feed_id, a.outlet_id || '/unknown'), s.guid, s.feed_title, "
+            "s.feed_published_at, a.fetched_at, a.http_status, a.status, a.last_run_id, "
+            "r.first_fetched_at, r.revisits, r.next_revisit_at, r.etag, r.last_modified, r.last_revisit_at, "
+            "r.last_outcome "
+            "FROM article_revisits r JOIN articles a ON a.id = r.article_id "
+            "LEFT JOIN (SELECT article_id, arg_min(feed_id, first_seen_at) AS feed_id, arg_min(guid, first_seen_at) "
+            "AS guid, arg_min(feed_title, first_seen_at) AS feed_title, min(feed_published_at) AS feed_published_at "
+            "FROM article_sources GROUP BY article_id) s ON s.article_id = a.id "
+            "WHERE r.next_revisit_at <= ? ORDER BY a.id",
+            [now],
+        ).fetchall()
+        return [
+            (FailureRow(*r[:10]), RevisitRow(r[0], r[1], r[10], r[11], r[12], r[13], r[14], r[15], r[16], True))
+            for r in rows
+        ]
+
     def count(self, table: str) -> int:
         if not re.fullmatch(r"[a-z_]+", table):
             raise ValueError(f"not a table name: {table!r}")
@@ -902,6 +950,20 @@ _LOAD_STATEMENTS: tuple[tuple[str, str], ...] = (
         """,
     ),
     ("b_hosts_ok", "DELETE FROM host_backoff WHERE host IN (SELECT host FROM b_hosts_ok)"),
+    (
+        "b_revisits",
+        """
+        INSERT INTO article_revisits
+        SELECT article_id, url, first_fetched_at, revisits, next_revisit_at, etag, last_modified, last_revisit_at,
+               last_outcome
+        FROM b_revisits WHERE advance OR article_id NOT IN (SELECT article_id FROM article_revisits)
+        ON CONFLICT (article_id) DO UPDATE SET
+            url = excluded.url, revisits = excluded.revisits, next_revisit_at = excluded.next_revisit_at,
+            etag = coalesce(excluded.etag, article_revisits.etag),
+            last_modified = coalesce(excluded.last_modified, article_revisits.last_modified),
+            last_revisit_at = excluded.last_revisit_at, last_outcome = excluded.last_outcome
+        """,
+    ),
     (
         "b_states",
         """
