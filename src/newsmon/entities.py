@@ -224,7 +224,7 @@ class Gazetteer:
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_GAZETTEER) -> Gazetteer:
-        return _load_cached(str(Path(path).resolve()), Path(path).stat().st_mtime_ns)
+        return _load_cached(*rules_file_key(path))
 
     def holder(self, role_id: str, day: date) -> EntityDef | None:
         holders = [e for e in self.role_holders[role_id] if any(s.role == role_id and s.holds_on(day) for s in e.roles)]
@@ -393,6 +393,13 @@ class Gazetteer:
                 aliases += [{"entity_id": e.id, "alias": p, "kind": "role", "valid_from": spell.from_,
                              "valid_to": spell.to} for p in phrases[spell.role]]  # fmt: skip
         return entities, pd.DataFrame(aliases, columns=["entity_id", "alias", "kind", "valid_from", "valid_to"])
+
+
+def rules_file_key(path: Path | str) -> tuple[str, int]:
+    """(absolute path, modification time) of a rules file: what its compiled copy is cached under, so an edited
+    file is compiled again. Asked once per article: no path resolution, one stat (which follows links)."""
+    absolute = Path(path).absolute()
+    return str(absolute), absolute.stat().st_mtime_ns
 
 
 @cache

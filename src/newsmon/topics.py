@@ -52,7 +52,7 @@ from pydantic import Field
 
 from newsmon.config import ConfigError, StrictModel, validate_file
 from newsmon.document import FIELDS, Document
-from newsmon.entities import Gazetteer, Mention
+from newsmon.entities import Gazetteer, Mention, rules_file_key
 from newsmon.text import WORD, Sentence
 
 RULES_ENGINE_VERSION = "2"
@@ -492,7 +492,7 @@ class TopicRules:
 
     @classmethod
     def load(cls, path: Path | str = DEFAULT_TOPICS) -> TopicRules:
-        return _load_cached(str(Path(path).resolve()), Path(path).stat().st_mtime_ns)
+        return _load_cached(*rules_file_key(path))
 
     def tag(
         self, fields: dict[str, str | None], mentions: Sequence[Mention], gazetteer: Gazetteer
