@@ -21,6 +21,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+
+import ahocorasick_rs
 
 from newsmon.events_calendar import (
     LOOKALIKES,
@@ -118,6 +121,27 @@ def _shift(base: TemporalExpression, g: list[str]) -> Range | None:
     return date(year, 1, 1), date(year, 12, 31), "year"
 
 
+# Which kinds' trigger words a lower-cased sentence holds, in one Aho-Corasick pass (every occurrence, overlapping
+# ones too) instead of a substring test per trigger: the same kinds are tried as `any(t in low ...)` would pick.
+_TRIGGER_WORDS = sorted({t for words in TRIGGERS.values() for t in words})
+_TRIGGER_MATCHER = ahocorasick_rs.AhoCorasick(_TRIGGER_WORDS, matchkind=ahocorasick_rs.MatchKind.Standard)
+_TRIGGER_SETS = {kind: frozenset(words) for kind, words in TRIGGERS.items()}
+_NEEDS_YEAR = frozenset({"year", "numeric_date"})
+
+
+def _kinds(low: str) -> list[tuple[str, re.Pattern[str]]]:
+    """The patterns worth running on a lower-cased sentence: its trigger words are in it (a year for years)."""
+    present = set(_TRIGGER_MATCHER.find_matches_as_strings(low, overlapping=True))
+    has_year = _FOUR_DIGITS.search(low) is not None
+    return [(k, p) for k, p in PATTERNS
+            if (has_year if k in _NEEDS_YEAR else not _TRIGGER_SETS[k].isdisjoint(present))]  # fmt: skip
+
+
+@cache
+def _name_patterns(names: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((n, re.compile(rf"(?<!\w){re.escape(n)}(?!\w)")) for n in names if n.strip())
+
+
 def find_expressions(
     text: str, published: date, *, names: Iterable[str] = (), sentences: Sequence[Sentence] | None = None
 ) -> list[TemporalExpression]:
@@ -134,16 +158,15 @@ def find_expressions(
         raise TypeError(f"published={published!r}: expected a datetime.date, got {type(published).__name__}")
     if not isinstance(text, str):
         raise TypeError(f"text: expected str, got {type(text).__name__}")
-    name_patterns = tuple(re.compile(rf"(?<!\w){re.escape(n)}(?!\w)") for n in names if n.strip())
+    all_names = _name_patterns(tuple(names))
     found: list[TemporalExpression] = []
     anaphoric: list[tuple[int, list[str]]] = []
     for sentence in split_sentences(text) if sentences is None else sentences:
-        low = sentence.text.lower()
-        has_year = _FOUR_DIGITS.search(low) is not None
-        kinds = [(k, p) for k, p in PATTERNS
-                 if (has_year if k in {"year", "numeric_date"} else any(t in low for t in TRIGGERS[k]))]  # fmt: skip
+        kinds = _kinds(sentence.text.lower())
         if not kinds:
             continue
+        # a name can only be found where its words are: the others are not searched
+        name_patterns = tuple(p for n, p in all_names if n in sentence.text)
         clauses = clause_spans(sentence.text)
         tenses: dict[tuple[int, int], Tense] = {}  # worked out only for clauses that hold an expression
         taken: list[tuple[int, int]] = []

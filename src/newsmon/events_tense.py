@@ -57,6 +57,23 @@ _NOT_PAST = frozenset(
 _PAST_WORD = re.compile(
     rf"\b(?:{_SEPARABLE})?(?:{'|'.join(sorted(set(_STRONG_PAST), key=len, reverse=True))})\b", re.IGNORECASE
 )
+# The same test without trying ~300 alternatives at every position: the pattern can only match a whole run of
+# word characters, so each run is looked up (lower-cased) among every prefix + form. A run with a non-ASCII
+# character goes to the pattern itself, whose case-insensitive matching knows more than str.lower.
+_PAST_FORMS = frozenset(f"{prefix}{form}" for prefix in ("", *_SEPARABLE.split("|")) for form in _STRONG_PAST)
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _has_past_word(clause: str) -> bool:
+    for run in _WORD_RUN.findall(clause):
+        if run.isascii():
+            if run.lower() in _PAST_FORMS:
+                return True
+        elif _PAST_WORD.fullmatch(run):
+            return True
+    return False
+
+
 _PARTICIPLE = r"(?:\w{0,14}ge\w{1,24}(?:d|t|en)|(?:be|ver|ont|her|er)\w{2,24}(?:d|t|en)|\w{0,8}(?:bezocht|ontmoet))"
 # what may follow a participle that ends its clause: "zijn zondag omgekomen tijdens de aanvallen"
 _TAIL = "tijdens|in|op|bij|na|door|met|voor|aan|uit|naar|tegen|sinds|vanwege|rond|nabij"
@@ -120,7 +137,7 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
 
 
 def _has_past(clause: str) -> bool:
-    if _PAST_WORD.search(clause) or _PERFECT.search(clause):
+    if _has_past_word(clause) or _PERFECT.search(clause):
         return True
     return any(m.group().lower() not in _NOT_PAST for m in _WEAK_PAST.finditer(clause))
 

@@ -1,0 +1,89 @@
+"""The shortcuts taken for speed give the same answers as the plain tests they replace.
+
+Each fast path is compared with the slow definition it stands for, on sentences written here (with the
+corner cases: capitals, separable prefixes, non-ASCII letters, triggers inside other words) and, when the
+folder is there, on every sentence of ../shared/realnews.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from newsmon.document import Document
+from newsmon.evaluate import load_batch
+from newsmon.events import _FOUR_DIGITS, PATTERNS, TRIGGERS, _kinds
+from newsmon.events_tense import _PAST_WORD, _has_past_word
+
+REALNEWS = Path(__file__).resolve().parents[2] / "shared" / "realnews"
+
+WRITTEN = [
+    "De minister gaf dinsdag toe dat het overleg vastliep.",
+    "Hij TOEGAF niets, maar de delegatie KWAM wel terug.",
+    "Het kabinet opgaf zijn plan niet; het was_ een typfout.",
+    "Een ſprak met lange s en een İs met een punt.",
+    "Zij werd2 gekozen, de aanwas van leden bleef uit.",
+    "Volgende week komt de commissie over twee maanden bijeen, eerder dit jaar niet.",
+    "Op 9 mei 2024 en in het najaar van 2023 was er een top in Vladivostok.",
+    "Dag van de Zon, de verjaardag van Kim Il-sung, valt op 15 april.",
+    "Hij vertrok vandaag.",
+    "Geen enkel trefwoord hier.",
+]
+
+
+def _real_sentences() -> list[str]:
+    if not REALNEWS.is_dir():
+        return []
+    out = []
+    for folder in sorted(REALNEWS.glob("batch*")):
+        for sample in load_batch(folder):
+            document = Document.build(sample.text, sample.published)
+            out += [s.text for part in document.fields.values() for s in part.sentences]
+    return out
+
+
+def _shuffled_words(count: int) -> list[str]:
+    """Sentences strung together from every trigger word and some look-alikes, in random order."""
+    words = [w for ws in TRIGGERS.values() for w in ws]
+    words += ["Toegaf", "WAS", "was_", "aanwas", "KWAM", "oPGAF", "Ærlig", "Éen", "1999", ",", "."]
+    rnd = random.Random(17)
+    return [" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 8))) for _ in range(count)]
+
+
+def _kinds_by_substring(low: str) -> list[tuple[str, object]]:
+    has_year = _FOUR_DIGITS.search(low) is not None
+    return [(k, p) for k, p in PATTERNS
+            if (has_year if k in {"year", "numeric_date"} else any(t in low for t in TRIGGERS[k]))]  # fmt: skip
+
+
+@pytest.mark.parametrize("source", ["written", "shuffled", "realnews"])
+def test_trigger_prefilter_picks_the_kinds_substring_tests_pick(source: str) -> None:
+    sentences = {"written": WRITTEN, "shuffled": _shuffled_words(5000), "realnews": _real_sentences()}[source]
+    if not sentences:
+        pytest.skip("../shared/realnews is not there")
+    differ = [s for s in sentences if _kinds(s.lower()) != _kinds_by_substring(s.lower())]
+    assert not differ, differ[:5]
+    # the comparison is not empty: most sentences have some kind to try, some none
+    assert any(_kinds(s.lower()) for s in sentences)
+
+
+@pytest.mark.parametrize("source", ["written", "shuffled", "realnews"])
+def test_past_word_lookup_agrees_with_the_pattern(source: str) -> None:
+    sentences = {"written": WRITTEN, "shuffled": _shuffled_words(5000), "realnews": _real_sentences()}[source]
+    if not sentences:
+        pytest.skip("../shared/realnews is not there")
+    differ = [s for s in sentences if _has_past_word(s) != bool(_PAST_WORD.search(s))]
+    assert not differ, differ[:5]
+    found = sum(_has_past_word(s) for s in sentences)
+    assert 0 < found < len(sentences)
+
+
+def test_past_word_lookup_corner_cases() -> None:
+    assert _has_past_word("Hij TOEGAF niets.")  # a separable prefix, in capitals
+    assert _has_past_word("De delegatie kwam.")
+    assert _has_past_word("de aanwas")  # "aan" + "was" reads as a separable prefix, as in the pattern
+    assert not _has_past_word("de haarwas")  # "was" inside a longer word
+    assert not _has_past_word("was_")  # the underscore is a word character
+    assert _has_past_word("Hij ſprak.") == bool(_PAST_WORD.search("Hij ſprak."))  # long s: the pattern decides
