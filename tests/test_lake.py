@@ -103,6 +103,7 @@ def run_loader(loader: int, catalog: Path, data_dir: Path, serialize: bool, barr
             barrier.wait(timeout=120)
             started = time.monotonic()
             for k in range(BATCHES):
+                barrier.wait(timeout=120)  # batch k of both loaders starts together, whatever else the machine runs
                 lake.load_batch(batch_of(numbers_of(loader, k)))
             elapsed = time.monotonic() - started
             results.put((loader, lake.commits, lake.retries - retries_at_open, elapsed, None))
