@@ -23,8 +23,8 @@ How concurrent loads stay correct:
   overlapping in time always conflict; the later one is rolled back and run again on the snapshot
   the other committed, after a random back-off (counted in `Lake.retries`). No lock file.
 * DuckLake has no PRIMARY KEY or UNIQUE constraints, so idempotence comes from the statements:
-  articles and article_sources are upserted with MERGE INTO on their keys (an article's id; its
-  id, feed and link, as the store keys its sources), and the derived rows of an article (entity
+  articles and article_sources are upserted with MERGE INTO on their keys (an article's id; for
+  sources the store's own primary key, read from sql/schema), and the derived rows of an article (entity
   mentions, topics, events) are deleted and inserted again. As commits are serialised, the same
   article loaded by two loaders at once still ends up as one row.
 
