@@ -23,6 +23,7 @@ from __future__ import annotations
 import fnmatch
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -350,13 +351,15 @@ class Rule:
                 raise ConfigError(f"{self._where}: unknown list {value!r} in {self.source!r} (lists: {known})")
             if self._depth > 5:
                 raise ConfigError(f"{self._where}: lists nested too deeply at {value!r}")
-            listed = Rule(self._raw_lists[value], f"lists.{value}", self._raw_lists, self._depth + 1)
+            listed = Rule(self._raw_lists[value], f"lists.{value}", self._raw_lists, self._depth + 1)._matcher
 
             def by_list(scope: Scope, weight: float) -> list[Hit] | None:
                 key = (value, weight)
-                if key not in scope.memo:
-                    scope.memo[key] = listed.match(scope, weight)
-                return scope.memo[key]
+                memo = scope.memo
+                if key in memo:
+                    return memo[key]
+                found = memo[key] = listed(scope, weight)
+                return found
 
             return by_list
         if name not in {"entity", "country", "type"}:
@@ -691,10 +694,15 @@ def _units(document: Document, mentions: Sequence[Mention], info: dict[str, tupl
     units: list[_Unit] = []
     for name, part in document.fields.items():
         field_mentions = by_field.get(name, [])
+        starts = [m.start for m in field_mentions]
+        in_order = all(a <= b for a, b in pairwise(starts))  # as the gazetteer gives them: slice per sentence
         for i, sentence in enumerate(part.sentences):
             pieces = _headline_clauses(part.text, sentence) if name == "title" else [sentence]
             for piece in pieces:
-                in_sentence = [m for m in field_mentions if piece.start <= m.start < piece.end]
+                if in_order:
+                    in_sentence = field_mentions[bisect_left(starts, piece.start) : bisect_left(starts, piece.end)]
+                else:
+                    in_sentence = [m for m in field_mentions if piece.start <= m.start < piece.end]
                 tokens = list(part.tokens[i]) if piece is sentence else _tokens(part.text, piece.start, piece.end)
                 in_sentence, tokens = _without_places(in_sentence, tokens, info)
                 scope = Scope(name, tokens, in_sentence, info, part.text)
@@ -717,14 +725,16 @@ def _without_places(
 ) -> tuple[list[Mention], list[tuple[str, int, int]]]:
     """The sentence's mentions and tokens without the states it names only as a location: after "nabij",
     "ten oosten van" and the like, or after a bare "bij" in a sentence at sea ("bij Rusland in zee")."""
+    states = [m for m in mentions if m.entity_id and info.get(m.entity_id, (None, ""))[1] in _STATE_TYPES]
+    if not states:
+        return mentions, tokens
     words = [t[0] for t in tokens]
+    starts = [t[1] for t in tokens]
     at_sea = not _AT_SEA.isdisjoint(words)
     places: list[Mention] = []
-    for m in mentions:
-        if not m.entity_id or info.get(m.entity_id, (None, ""))[1] not in _STATE_TYPES:
-            continue
-        at = next((j for j, t in enumerate(tokens) if t[1] >= m.start), None)
-        if at is None:
+    for m in states:
+        at = bisect_left(starts, m.start)  # the first token at or after the mention
+        if at == len(tokens):
             continue
         before = tuple(words[max(0, at - 4) : at])
         if any(before[-len(p):] == p for p in _NEAR) or (at_sea and before[-1:] == ("bij",)):
