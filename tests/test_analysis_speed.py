@@ -29,6 +29,8 @@ WRITTEN = [
     "Op 9 mei 2024 en in het najaar van 2023 was er een top in Vladivostok.",
     "Dag van de Zon, de verjaardag van Kim Il-sung, valt op 15 april.",
     "Hij vertrok vandaag.",
+    "Vanochtend en gisteravond sprak hij, morgenvroeg en deze middag niet; eergisteren ook.",
+    "Van middag tot nacht, in de avond en overmorgen; vannacht en vanavond.",
     "Geen enkel trefwoord hier.",
 ]
 
@@ -47,7 +49,7 @@ def _real_sentences() -> list[str]:
 def _shuffled_words(count: int) -> list[str]:
     """Sentences strung together from every trigger word and some look-alikes, in random order."""
     words = [w for ws in TRIGGERS.values() for w in ws]
-    words += ["Toegaf", "WAS", "was_", "aanwas", "KWAM", "oPGAF", "Ærlig", "Éen", "1999", ",", "."]
+    words += ["Toegaf", "WAS", "was_", "aanwas", "KWAM", "oPGAF", "Ærlig", "Éen", "vannacht", "Deze", "1999", ",", "."]
     rnd = random.Random(17)
     return [" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 8))) for _ in range(count)]
 
@@ -87,3 +89,17 @@ def test_past_word_lookup_corner_cases() -> None:
     assert not _has_past_word("de haarwas")  # "was" inside a longer word
     assert not _has_past_word("was_")  # the underscore is a word character
     assert _has_past_word("Hij ſprak.") == bool(_PAST_WORD.search("Hij ſprak."))  # long s: the pattern decides
+
+
+@pytest.mark.parametrize("source", ["written", "shuffled", "realnews"])
+def test_trigger_prefilter_never_drops_a_kind_that_matches(source: str) -> None:
+    """Whatever a pattern finds in a sentence, the prefilter lets that pattern run (words a deictic or other
+    pattern can match all hold one of its trigger words)."""
+    sentences = {"written": WRITTEN, "shuffled": _shuffled_words(5000), "realnews": _real_sentences()}[source]
+    if not sentences:
+        pytest.skip("../shared/realnews is not there")
+    dropped = []
+    for s in sentences:
+        tried = {k for k, _p in _kinds(s.lower())}
+        dropped += [(k, s) for k, p in PATTERNS if k not in tried and p.search(s)]
+    assert not dropped, dropped[:5]

@@ -125,16 +125,19 @@ def _shift(base: TemporalExpression, g: list[str]) -> Range | None:
 # ones too) instead of a substring test per trigger: the same kinds are tried as `any(t in low ...)` would pick.
 _TRIGGER_WORDS = sorted({t for words in TRIGGERS.values() for t in words})
 _TRIGGER_MATCHER = ahocorasick_rs.AhoCorasick(_TRIGGER_WORDS, matchkind=ahocorasick_rs.MatchKind.Standard)
-_TRIGGER_SETS = {kind: frozenset(words) for kind, words in TRIGGERS.items()}
 _NEEDS_YEAR = frozenset({"year", "numeric_date"})
+_KINDS_OF = {word: frozenset(k for k, words in TRIGGERS.items() if word in words and k not in _NEEDS_YEAR)
+             for word in _TRIGGER_WORDS}  # fmt: skip
 
 
 def _kinds(low: str) -> list[tuple[str, re.Pattern[str]]]:
     """The patterns worth running on a lower-cased sentence: its trigger words are in it (a year for years)."""
-    present = set(_TRIGGER_MATCHER.find_matches_as_strings(low, overlapping=True))
-    has_year = _FOUR_DIGITS.search(low) is not None
-    return [(k, p) for k, p in PATTERNS
-            if (has_year if k in _NEEDS_YEAR else not _TRIGGER_SETS[k].isdisjoint(present))]  # fmt: skip
+    active: set[str] = set()
+    for word in set(_TRIGGER_MATCHER.find_matches_as_strings(low, overlapping=True)):
+        active |= _KINDS_OF[word]
+    if _FOUR_DIGITS.search(low) is not None:
+        active |= _NEEDS_YEAR
+    return [(k, p) for k, p in PATTERNS if k in active] if active else []
 
 
 @cache

@@ -417,6 +417,6 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "week_weekday": ("week ",),
     "relative_unit": ("week", "maand", "jaar"),
     "weekday": tuple(WEEKDAYS),
-    "deictic": ("vandaag", "van", "deze", "gister", "morgen"),
+    "deictic": ("vandaag", "gister", "morgen", "ochtend", "middag", "avond", "nacht"),  # every form holds one
     "month": tuple(MONTHS),
 }  # fmt: skip
