@@ -329,7 +329,12 @@ class Rule:
         if isinstance(node, (OrOperation, UnknownOperation)):
             words = [c for c in node.children if isinstance(c, Word)]
             others = [self._compile(c) for c in node.children if not isinstance(c, Word)]
-            return _any(([_words([str(w.value) for w in words])] if words else []) + others)
+            either = _any(([_words([str(w.value) for w in words])] if words else []) + others)
+            needed = _key_words(node.children)
+            if needed is None:
+                return either
+            # words and phrases: none holds unless the sentence has one of their key words
+            return lambda scope, weight: None if scope.vocabulary.isdisjoint(needed) else either(scope, weight)
         if isinstance(node, SearchField):
             return self._field(node)
         if isinstance(node, Proximity):
@@ -376,6 +381,25 @@ class Rule:
             return hits or None
 
         return by_entity
+
+
+def _key_words(children: Sequence[Item]) -> frozenset[str] | None:
+    """For an OR of plain words and phrases: one lower-cased word of each (a phrase's longest without a
+    wildcard). None of the children holds in a scope that has none of them as a token. None when a child is
+    anything else or all its words have wildcards."""
+    keys = set()
+    for child in children:
+        if isinstance(child, Word):
+            words = [str(child.value)]
+        elif isinstance(child, Phrase):
+            words = str(child.value).strip('"').split()
+        else:
+            return None
+        plain = [w for w in words if _glob(w) is None]
+        if not plain:
+            return None
+        keys.add(max(plain, key=len).lower())
+    return frozenset(keys)
 
 
 def _all(parts: list[Matcher]) -> Matcher:
@@ -609,8 +633,11 @@ _SideHits = tuple[list[Hit] | None, list[Hit] | None]
 
 
 def _back_reference(unit: _Unit, reference: tuple[Rule, Rule, int]) -> list[Hit] | None:
-    phrase, sentence = reference[0].match(unit.scope), reference[1].match(unit.scope)
-    return phrase + sentence if phrase is not None and sentence is not None else None
+    phrase = reference[0].match(unit.scope)
+    if phrase is None:
+        return None
+    sentence = reference[1].match(unit.scope)
+    return phrase + sentence if sentence is not None else None
 
 
 def _pair_reference(unit: _Unit, pair: tuple[Rule, Rule, int], before: list[_SideHits]) -> list[Hit] | None:
