@@ -94,6 +94,7 @@ class Outlet:
     stories: list[Story] = field(default_factory=list)
     outages: list[Outage] = field(default_factory=list)
     announced: set[int] = field(default_factory=set)  # stories a 200 feed response carried
+    served_links: set[str] = field(default_factory=set)  # the links those responses gave them
     feed_path: str = ""
 
     def __post_init__(self) -> None:
@@ -130,6 +131,7 @@ class Outlet:
             items.append(f"<item><title>Bericht {s.n} van {self.id}</title><link>{link}</link>{guid}"
                          f"<pubDate>{format_datetime(s.published)}</pubDate></item>")  # fmt: skip
         self.announced.update(s.n for s in live)
+        self.served_links.update(s.current_path(now) for s in live)
         body = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{self.id}</title>'
                 f"<link>{self.pages.base}</link>{''.join(items)}</channel></rss>").encode()  # fmt: skip
         return Route(200, body, {"Content-Type": "application/rss+xml; charset=utf-8"})

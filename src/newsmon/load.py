@@ -137,16 +137,17 @@ def _queue_rows(
     """Failed pages into the fetch queue with their next attempt; hosts that failed transiently (and
     answered nothing else in this batch) back off as a whole, hosts that answered stop backing off."""
     kinds = {id(out): failure_kind(out.http_status, out.error, out.transient) for out in failed}
-    answered = {host_of(o.job.url) for o in outcomes if id(o) not in kinds or kinds[id(o)] != TRANSIENT}
+    # a host answered when any of its pages (a revisit included) got other than a transient failure
+    answered = {host_of(o.job.url) for o in outcomes if not _transient_failure(o)}
     batch.hosts_ok.extend(sorted(h for h in answered if h in queue.hosts))
     host_next: dict[str, datetime] = {}
-    for out in failed:
+    for out in outcomes:
         host = host_of(out.job.url)
-        if kinds[id(out)] != TRANSIENT or host in answered or host in host_next:
+        if not _transient_failure(out) or host in answered or host in host_next:
             continue
         previous = queue.hosts.get(host)
         failures = (previous.failures if previous else 0) + 1
-        retry_after = max((o.retry_after_s or 0.0 for o in failed if host_of(o.job.url) == host), default=0.0)
+        retry_after = max((o.retry_after_s or 0.0 for o in outcomes if host_of(o.job.url) == host), default=0.0)
         host_next[host] = out.fetched_at + host_wait(queue.settings, host, failures, retry_after)
         batch.hosts_failing.append(
             HostRow(host, failures, previous.first_failed_at if previous else out.fetched_at, out.fetched_at,
@@ -164,6 +165,12 @@ def _queue_rows(
                        first.entry.published_at, out.fetched_at, out.http_status, out.error or "unknown", run_id,
                        kind, host, retry.next_attempt_at, retry.given_up_at)
         )  # fmt: skip
+
+
+def _transient_failure(out: PageOutcome) -> bool:
+    if out.article is not None or out.not_modified or out.wall_url is not None:
+        return False
+    return failure_kind(out.http_status, out.error, out.transient) == TRANSIENT
 
 
 def deferred_rows(batch: LoadBatch, plan: Plan, run_id: str, now: datetime) -> None:

@@ -34,6 +34,9 @@ EXPORTED = (
 _EXT_DIR_PARTS = ("duckdb_ext", "extensions", f"v{duckdb.__version__}", "linux_amd64")
 
 
+FEED_CONFIG_COLUMNS = ("id", "outlet_id", "name", "url", "section", "language", "enabled")
+
+
 class StoreError(Exception):
     """The database cannot be opened or written; the message says which file and why."""
 
@@ -454,7 +457,15 @@ class Store:
     # --- configuration ------------------------------------------------------------------
 
     def sync_config(self, outlets: Sequence[dict[str, Any]], feeds: Sequence[dict[str, Any]]) -> None:
-        """Upsert outlets and feeds from config; poll state of existing feeds is kept."""
+        """Upsert outlets and feeds from config; poll state of existing feeds is kept. Rows that already
+        say what the config says are left alone (a run every few minutes should not rewrite them)."""
+        outlet_cols, feed_cols = ("id", "name", "country", "homepage"), FEED_CONFIG_COLUMNS
+        have = set(self.con.execute(f"SELECT {', '.join(outlet_cols)} FROM outlets").fetchall())
+        have |= set(self.con.execute(f"SELECT {', '.join(feed_cols)} FROM feeds").fetchall())
+        outlets = [o for o in outlets if tuple(o[c] for c in outlet_cols) not in have]
+        feeds = [f for f in feeds if tuple(f[c] for c in feed_cols) not in have]
+        if not outlets and not feeds:
+            return
         with self.transaction():
             for o in outlets:
                 self.con.execute(
@@ -710,6 +721,8 @@ class Store:
         # only frames with rows are registered (a statement on an empty frame is skipped), plus the two
         # the entity tables' refresh reads
         used = {n: f for n, f in frames.items() if len(f) or (refresh and n in ("b_articles", "b_enriched"))}
+        if not used:
+            return
         for name, frame in used.items():
             self.con.register(name, frame)
         try:
