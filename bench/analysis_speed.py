@@ -7,10 +7,11 @@
 
 The texts: every labelled real news excerpt in ../shared/realnews/batch*/ (when the folder is there), the
 topic gold (tests/gold/topics), the entity gold (tests/gold/entities), the event gold sentences
-(tests/gold/events) and the demo articles (demo/content). The dump holds, per text, every field of every
-mention, topic result (features, hits, relation sentences, weights) and event, floats written exactly
-(repr), plus the temporal expressions `find_expressions` gives on each field whether or not the text is
-tagged; a change that alters any of it shows as a difference between two dumps.
+(tests/gold/events), the demo articles (demo/content) and the 500 generated articles of the benchmark
+(bench/pages.py; group `bench`, analysed as `enrichment_rate` in bench/run.py does). The dump holds, per
+text, every field of every mention, topic result (features, hits, relation sentences, weights) and event,
+floats written exactly (repr), plus the temporal expressions `find_expressions` gives on each field whether
+or not the text is tagged; a change that alters any of it shows as a difference between two dumps.
 
 Timing is CPU time of this process (time.process_time), so other work on the machine counts little:
 the median of --passes passes over all texts of the timed set (real news and gold texts by default),
@@ -24,6 +25,7 @@ import cProfile
 import dataclasses
 import json
 import pstats
+import random
 import statistics
 import sys
 import time
@@ -93,6 +95,19 @@ def load_texts() -> list[Text]:
     return texts
 
 
+def bench_texts(n: int = 500, seed: int = 7) -> list[Text]:
+    """The generated articles the benchmark stores (bench/pages.py): title, lead and paragraphs as extracted."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from pages import generate_article
+
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        a = generate_article(rng, i, n)
+        out.append(Text(f"bench/{i}", "bench", "\n\n".join(a["paras"]), a["day"].date(), a["title"], a["lead"]))
+    return out
+
+
 def canonical(value: Any) -> Any:
     """JSON-ready, exact: dataclasses as dicts of every field, floats as repr, sets sorted."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -137,11 +152,13 @@ def main() -> int:
     parser.add_argument("--check", type=Path, help="a dump to compare with (exit 1 when they differ)")
     parser.add_argument("--passes", type=int, default=5)
     parser.add_argument("--groups", default="realnews,topics,entities",
-                        help="groups timed (realnews, topics, entities, events, demo)")  # fmt: skip
+                        help="groups timed (realnews, topics, entities, events, demo, bench)")  # fmt: skip
     parser.add_argument("--profile", type=int, metavar="N", help="profile one pass; print the top N by tottime")
     args = parser.parse_args()
 
     texts = load_texts()
+    if "bench" in args.groups or args.dump or args.check:
+        texts += bench_texts()
     analyse("warm-up", date(2024, 1, 1))
     if args.dump or args.check:
         data = json.dumps(dump(texts), ensure_ascii=False, indent=1, sort_keys=True)
