@@ -8,6 +8,7 @@ folder is there, on every sentence of ../shared/realnews.
 from __future__ import annotations
 
 import random
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,26 @@ def test_trigger_prefilter_never_drops_a_kind_that_matches(source: str) -> None:
         tried = {k for k, _p in _kinds(s.lower())}
         dropped += [(k, s) for k, p in PATTERNS if k not in tried and p.search(s)]
     assert not dropped, dropped[:5]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Noord-Korea en Rusland tekenden dinsdag een verdrag. Poetin's gast, Kim Jong-un, sprak van ‘vriendschap’.",
+        "İstanbul en ΟΔΟΣ: een Turkse hoofdletter en een Griekse slot-sigma. De VS volgen het.",
+        "Straße, Œuvre, Ǆemal en café-eigenaar ’s avonds; 2024-verkiezingen.\n\nEen tweede alinea ZONDER punt",
+    ],
+)
+def test_words_are_the_tokens_without_offsets(text: str) -> None:
+    for part in Document.build(text, date(2024, 6, 19), title=text[:40], lead=text[-40:]).fields.values():
+        assert part.words == tuple(tuple(t[0] for t in sentence) for sentence in part.tokens)
+        assert any(part.words)
+
+
+def test_words_on_real_news_are_the_tokens_without_offsets() -> None:
+    if not REALNEWS.is_dir():
+        pytest.skip("../shared/realnews is not there")
+    for folder in sorted(REALNEWS.glob("batch*")):
+        for sample in load_batch(folder):
+            for part in Document.build(sample.text, sample.published).fields.values():
+                assert part.words == tuple(tuple(t[0] for t in sentence) for sentence in part.tokens), sample.file

@@ -46,6 +46,17 @@ class FieldText:
             for s in self.sentences
         )
 
+    @cached_property
+    def words(self) -> tuple[tuple[str, ...], ...]:
+        """Per sentence: the lower-cased tokens alone, as in `tokens`, found in one call per sentence on the
+        lower-cased text. Lower-casing keeps every character a word character or not, so the same tokens are
+        found, letter for letter, unless it changes a length ("İ") or depends on a neighbour (final sigma)."""
+        text = self.text
+        lower = text.lower()
+        if len(lower) != len(text) or "\u03a3" in text:
+            return tuple(tuple(t[0] for t in sentence) for sentence in self.tokens)
+        return tuple(tuple(WORD.findall(lower, s.start, s.end)) for s in self.sentences)
+
 
 @dataclass(frozen=True)
 class Document:

@@ -183,28 +183,47 @@ class Hit:
 
 
 class Scope:
-    """A piece of text the rules are evaluated on: its tokens and linked entities, with offsets."""
+    """A piece of text the rules are evaluated on: its tokens and linked entities, with offsets.
+
+    The rules mostly ask which words a sentence has: `words` and `vocabulary` are there from the start, the
+    tokens' offsets (`tokens`) and each word's places (`positions`) are worked out when first asked for."""
 
     def __init__(
-        self, field: str, tokens: list[tuple[str, int, int]], mentions: list[Mention],
-        entity_info: dict[str, tuple[str | None, str]], text: str = "",
+        self, field: str, words: Sequence[str], mentions: list[Mention], entity_info: dict[str, tuple[str | None, str]],
+        text: str = "", span: tuple[int, int] | None = None, tokens: list[tuple[str, int, int]] | None = None,
     ) -> None:  # fmt: skip
         self.field = field
         self.text = text  # the whole field; offsets of tokens, mentions and hits index it
         self.role = field  # which part of the article it plays (a body's first line can be the headline)
-        self.tokens = tokens  # (lower-cased token, start, end) in the field's text
+        self.words = words  # the lower-cased tokens, in order
         self.mentions = mentions
         self.entity_info = entity_info  # id -> (country, type)
-        positions: dict[str, list[int]] = {}
-        for i, (token, _s, _e) in enumerate(tokens):
-            at = positions.get(token)
-            if at is None:
-                positions[token] = [i]
-            else:
-                at.append(i)
-        self.positions = positions
-        self.vocabulary = frozenset(positions)  # the distinct tokens, for the word matchers' set operations
+        self.vocabulary = frozenset(words)  # the distinct tokens, for the word matchers' set operations
         self.memo: dict[tuple[str, float], list[Hit] | None] = {}  # named lists, evaluated once per scope
+        self._span = span if span is not None else (0, len(text))
+        self._tokens = tokens
+        self._positions: dict[str, list[int]] | None = None
+
+    @property
+    def tokens(self) -> list[tuple[str, int, int]]:
+        """(lower-cased token, start, end) in the field's text."""
+        if self._tokens is None:
+            self._tokens = _tokens(self.text, *self._span)
+        return self._tokens
+
+    @property
+    def positions(self) -> dict[str, list[int]]:
+        """Each distinct token's indexes in `words`."""
+        if self._positions is None:
+            positions: dict[str, list[int]] = {}
+            for i, token in enumerate(self.words):
+                at = positions.get(token)
+                if at is None:
+                    positions[token] = [i]
+                else:
+                    at.append(i)
+            self._positions = positions
+        return self._positions
 
     def hits_at(self, indexes: list[int], term: str, weight: float) -> list[Hit]:
         return [Hit(self.field, self.tokens[i][1], self.tokens[i][2], term, weight) for i in indexes]
@@ -263,8 +282,10 @@ def _phrase(words: list[str]) -> Matcher:
     term = " ".join(words)
 
     def match(scope: Scope, weight: float) -> list[Hit] | None:
-        tokens, hits = scope.tokens, []
         first = tests[0]
+        if first[0] is None and first[1] not in scope.vocabulary:
+            return None
+        tokens, hits = scope.tokens, []
         starts = (scope.positions.get(first[1], []) if first[0] is None
                   else [i for i, t in enumerate(tokens) if first[0].match(t[0])])  # fmt: skip
         for i in starts:
@@ -676,8 +697,8 @@ def _carried_on(unit: _Unit, units: list[_Unit]) -> bool:
     following = [u for u in units if u.field == unit.field and u.paragraph == unit.paragraph and u.start > unit.start]
     if not following:
         return False
-    tokens = min(following, key=lambda u: u.start).scope.tokens
-    return bool(tokens) and tokens[0][0] in _CARRY_ON
+    words = min(following, key=lambda u: u.start).scope.words
+    return bool(words) and words[0] in _CARRY_ON
 
 
 THEME_FOCUS_WEIGHT = 2.0
@@ -730,9 +751,15 @@ def _units(document: Document, mentions: Sequence[Mention], info: dict[str, tupl
                     in_sentence = field_mentions[bisect_left(starts, piece.start) : bisect_left(starts, piece.end)]
                 else:
                     in_sentence = [m for m in field_mentions if piece.start <= m.start < piece.end]
-                tokens = list(part.tokens[i]) if piece is sentence else _tokens(part.text, piece.start, piece.end)
-                in_sentence, tokens = _without_places(in_sentence, tokens, info)
-                scope = Scope(name, tokens, in_sentence, info, part.text)
+                span = (piece.start, piece.end)
+                if piece is sentence:
+                    words: Sequence[str] = part.words[i]
+                    tokens = None  # found when a rule needs offsets
+                else:
+                    tokens = _tokens(part.text, *span)
+                    words = [t[0] for t in tokens]
+                in_sentence, words, tokens = _without_places(in_sentence, words, tokens, part.text, span, info)
+                scope = Scope(name, words, in_sentence, info, part.text, span, tokens)
                 units.append(_Unit(name, piece.index, part.paragraphs[i], piece.start, piece.end, piece.text, scope))
     _assign_head_roles(units, has_title="title" in document.fields, has_lead="lead" in document.fields)
     return units
@@ -748,14 +775,17 @@ _AT_SEA = frozenset({"zee", "kust", "wateren", "zeegebied", "territoriale", "eco
 
 
 def _without_places(
-    mentions: list[Mention], tokens: list[tuple[str, int, int]], info: dict[str, tuple[str | None, str]]
-) -> tuple[list[Mention], list[tuple[str, int, int]]]:
-    """The sentence's mentions and tokens without the states it names only as a location: after "nabij",
-    "ten oosten van" and the like, or after a bare "bij" in a sentence at sea ("bij Rusland in zee")."""
+    mentions: list[Mention], words: Sequence[str], tokens: list[tuple[str, int, int]] | None, text: str,
+    span: tuple[int, int], info: dict[str, tuple[str | None, str]],
+) -> tuple[list[Mention], Sequence[str], list[tuple[str, int, int]] | None]:  # fmt: skip
+    """The sentence's mentions, words and tokens without the states it names only as a location: after "nabij",
+    "ten oosten van" and the like, or after a bare "bij" in a sentence at sea ("bij Rusland in zee"). `tokens`
+    may be None (not found yet): they are found here when the sentence names a state."""
     states = [m for m in mentions if m.entity_id and info.get(m.entity_id, (None, ""))[1] in _STATE_TYPES]
     if not states:
-        return mentions, tokens
-    words = [t[0] for t in tokens]
+        return mentions, words, tokens
+    if tokens is None:
+        tokens = _tokens(text, *span)
     starts = [t[1] for t in tokens]
     at_sea = not _AT_SEA.isdisjoint(words)
     places: list[Mention] = []
@@ -767,10 +797,10 @@ def _without_places(
         if any(before[-len(p):] == p for p in _NEAR) or (at_sea and before[-1:] == ("bij",)):
             places.append(m)
     if not places:
-        return mentions, tokens
+        return mentions, words, tokens
     spans = [(m.start, m.end) for m in places]
-    return ([m for m in mentions if m not in places],
-            [t for t in tokens if not any(a <= t[1] < b for a, b in spans)])  # fmt: skip
+    kept = [t for t in tokens if not any(a <= t[1] < b for a, b in spans)]
+    return [m for m in mentions if m not in places], [t[0] for t in kept], kept
 
 
 HEADLINE_MAX_WORDS = 20
@@ -814,7 +844,7 @@ def _assign_head_roles(units: list[_Unit], has_title: bool, has_lead: bool) -> N
 
 
 def _is_label(paragraph: list[_Unit]) -> bool:
-    return len(paragraph) == 1 and len(paragraph[0].scope.tokens) <= 2
+    return len(paragraph) == 1 and len(paragraph[0].scope.words) <= 2
 
 
 FURNITURE_MAX_WORDS = 8
@@ -863,7 +893,7 @@ def _is_item_heading(paragraph: list[_Unit]) -> bool:
 
 
 def _is_prose(units: list[_Unit]) -> bool:
-    return any(len(u.scope.tokens) >= PROSE_MIN_WORDS and u.text.rstrip().endswith((".", '."', ".”", ".’"))
+    return any(len(u.scope.words) >= PROSE_MIN_WORDS and u.text.rstrip().endswith((".", '."', ".”", ".’"))
                for u in units)  # fmt: skip
 
 
