@@ -83,12 +83,15 @@ class Analysis:
 
 def _events(document: Document, mentions: tuple[Mention, ...], names: tuple[str, ...]) -> tuple[Event, ...]:
     events = []
+    in_sentence: dict[tuple[str, int], set[str]] = {}  # the entities of each sentence
+    for m in mentions:
+        if m.entity_id:
+            in_sentence.setdefault((m.field, m.sentence), set()).add(m.entity_id)
     for name, part in document.fields.items():
         sentences = part.sentences
         for expr in find_expressions(part.text, document.published, names=names, sentences=sentences):
             sentence = sentences[expr.sentence] if expr.sentence < len(sentences) else None
-            ids = sorted({m.entity_id for m in mentions
-                          if m.field == name and m.sentence == expr.sentence and m.entity_id})  # fmt: skip
+            ids = sorted(in_sentence.get((name, expr.sentence), ()))
             events.append(Event(name, expr, sentence.text if sentence else "", tuple(ids)))
     return tuple(events)
 

@@ -45,7 +45,7 @@ def split_sentences(text: str) -> list[Sentence]:
     for match in _BOUNDARY.finditer(text):
         end = match.end()
         if "\n" not in match.group():
-            before = text[start : match.start()].split()
+            before = text[start : match.start()].rsplit(None, 1)  # the last word is all that is read
             word = before[-1].rstrip(".").lstrip("(\"'„“‘«") if before else ""
             last = word.lower()
             acronym = len(word) >= 2 and word.isupper()  # "de VS.", "de VN." end a sentence; "vs." does not

@@ -771,6 +771,7 @@ _NEAR = (("nabij",), ("vlakbij",), ("dichtbij",), ("dicht", "bij"), ("vlak", "bi
          ("voor", "de", "kust", "van"), ("ten", "oosten", "van"), ("ten", "westen", "van"), ("ten", "noorden", "van"),
          ("ten", "zuiden", "van"), ("ten", "noordoosten", "van"), ("ten", "zuidoosten", "van"),
          ("ten", "noordwesten", "van"), ("ten", "zuidwesten", "van"))  # fmt: skip
+_NEAR_LAST = frozenset({p[-1] for p in _NEAR} | {"bij"})
 _AT_SEA = frozenset({"zee", "kust", "wateren", "zeegebied", "territoriale", "economische"})
 
 
@@ -782,7 +783,7 @@ def _without_places(
     "ten oosten van" and the like, or after a bare "bij" in a sentence at sea ("bij Rusland in zee"). `tokens`
     may be None (not found yet): they are found here when the sentence names a state."""
     states = [m for m in mentions if m.entity_id and info.get(m.entity_id, (None, ""))[1] in _STATE_TYPES]
-    if not states:
+    if not states or _NEAR_LAST.isdisjoint(words):  # no word a location phrase ends with: no state is a place
         return mentions, words, tokens
     if tokens is None:
         tokens = _tokens(text, *span)
@@ -794,6 +795,8 @@ def _without_places(
         if at == len(tokens):
             continue
         before = tuple(words[max(0, at - 4) : at])
+        if not before or before[-1] not in _NEAR_LAST:
+            continue
         if any(before[-len(p):] == p for p in _NEAR) or (at_sea and before[-1:] == ("bij",)):
             places.append(m)
     if not places:
