@@ -36,22 +36,24 @@ def guids_identify(entries: Sequence[FeedEntry]) -> bool:
     return bool(guids) and all(guids) and len(set(guids)) == len(guids)
 
 
-def entry_article_ids(polls: Sequence[FeedPoll], store: Store) -> list[list[str]]:
+def entry_article_ids(polls: Sequence[FeedPoll], store: Store) -> list[list[tuple[str, bool]]]:
     """The article id of every entry of every poll (same order): a stored article's when the GUID
-    or the link matches one, else the id of the entry's own link."""
+    or the link matches one, else the id of the entry's own link; with whether the store already
+    knows both the entry's link and its GUID (then they need not be written again)."""
     usable = [guids_identify(p.entries) for p in polls]
     by_guid = store.articles_by_guid(
         [(p.feed_id, e.guid) for p, ok in zip(polls, usable, strict=True) if ok for e in p.entries if e.guid]
     )
     by_url = store.articles_by_url([e.canonical_url for p in polls for e in p.entries])
-    ids: list[list[str]] = []
+    ids: list[list[tuple[str, bool]]] = []
     for poll, ok in zip(polls, usable, strict=True):
-        ids.append([
-            (by_guid.get((poll.feed_id, e.guid)) if ok and e.guid else None)
-            or by_url.get(e.canonical_url)
-            or article_id(e.canonical_url)
-            for e in poll.entries
-        ])  # fmt: skip
+        row = []
+        for e in poll.entries:
+            aid = ((by_guid.get((poll.feed_id, e.guid)) if ok and e.guid else None) or by_url.get(e.canonical_url)
+                   or article_id(e.canonical_url))  # fmt: skip
+            known = by_url.get(e.canonical_url) == aid and (not e.guid or by_guid.get((poll.feed_id, e.guid)) == aid)
+            row.append((aid, known))
+        ids.append(row)
     return ids
 
 

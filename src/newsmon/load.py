@@ -46,9 +46,10 @@ def _source_rows(sources: Sequence[EntrySource], seen_at: datetime) -> list[Sour
 
 
 def _identity_rows(batch: LoadBatch, sources: Sequence[EntrySource], seen_at: datetime) -> None:
-    """The links and GUIDs under which the feeds carried stored articles."""
-    batch.urls.extend(UrlRow(s.entry.canonical_url, s.article_id, "link", seen_at) for s in sources)
-    batch.guids.extend(GuidRow(s.feed_id, s.entry.guid, s.article_id, seen_at) for s in sources if s.entry.guid)
+    """The links and GUIDs under which the feeds carried stored articles (those the store has not yet)."""
+    new = [s for s in sources if not s.identity_known]
+    batch.urls.extend(UrlRow(s.entry.canonical_url, s.article_id, "link", seen_at) for s in new)
+    batch.guids.extend(GuidRow(s.feed_id, s.entry.guid, s.article_id, seen_at) for s in new if s.entry.guid)
 
 
 def article_row(

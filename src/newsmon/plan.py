@@ -23,6 +23,7 @@ class EntrySource:
     feed_id: str
     entry: FeedEntry
     article_id: str  # the article the entry is (newsmon.identity)
+    identity_known: bool = False  # the store already maps this link (and GUID) to the article
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,8 @@ def plan_fetches(
     grouped: dict[str, list[EntrySource]] = defaultdict(list)
     outlet_of: dict[str, str] = {}
     for poll, ids in zip(polls, entry_article_ids(polls, store), strict=True):
-        for entry, aid in zip(poll.entries, ids, strict=True):
-            grouped[aid].append(EntrySource(poll.feed_id, entry, aid))
+        for entry, (aid, identity_known) in zip(poll.entries, ids, strict=True):
+            grouped[aid].append(EntrySource(poll.feed_id, entry, aid, identity_known))
             outlet_of.setdefault(aid, poll.outlet_id)
     for aid in store.waiting_walls(list(grouped), now) | store.waiting_failures(list(grouped), now):
         del grouped[aid]
