@@ -299,8 +299,7 @@ def batch_frames(batch: LoadBatch, *, operational: bool = True) -> dict[str, pd.
     content (articles, sources, derived rows), as the DuckLake loader needs."""
     frames = {
         "b_articles": _frame(batch.articles, ArticleRow, ("id",)),
-        # the lake keeps one source row per article and feed (its MERGE key); the store one per link
-        "b_sources": _frame(batch.sources, SourceRow, ("article_id", "feed_id", "entry_url")[: 2 + operational]),
+        "b_sources": _frame(batch.sources, SourceRow, ("article_id", "feed_id", "entry_url")),
         "b_enriched": pd.DataFrame({"article_id": list(dict.fromkeys(batch.enriched_ids))}, dtype="string"),
         "b_mentions": _frame(batch.mentions, MentionRow, ("article_id", "field", "start_char")),
         "b_topics": _frame(batch.topics, TopicRow, ("article_id", "topic")),
