@@ -772,6 +772,7 @@ _NEAR = (("nabij",), ("vlakbij",), ("dichtbij",), ("dicht", "bij"), ("vlak", "bi
          ("ten", "zuiden", "van"), ("ten", "noordoosten", "van"), ("ten", "zuidoosten", "van"),
          ("ten", "noordwesten", "van"), ("ten", "zuidwesten", "van"))  # fmt: skip
 _NEAR_LAST = frozenset({p[-1] for p in _NEAR} | {"bij"})
+_NEAR_WORDS = sorted({frozenset(p) for p in _NEAR} | {frozenset({"bij"})}, key=len)  # a place needs all of one
 _AT_SEA = frozenset({"zee", "kust", "wateren", "zeegebied", "territoriale", "economische"})
 
 
@@ -783,7 +784,10 @@ def _without_places(
     "ten oosten van" and the like, or after a bare "bij" in a sentence at sea ("bij Rusland in zee"). `tokens`
     may be None (not found yet): they are found here when the sentence names a state."""
     states = [m for m in mentions if m.entity_id and info.get(m.entity_id, (None, ""))[1] in _STATE_TYPES]
-    if not states or _NEAR_LAST.isdisjoint(words):  # no word a location phrase ends with: no state is a place
+    if not states:
+        return mentions, words, tokens
+    vocabulary = set(words)
+    if not any(need <= vocabulary for need in _NEAR_WORDS):  # no location phrase can be there
         return mentions, words, tokens
     if tokens is None:
         tokens = _tokens(text, *span)
