@@ -127,3 +127,44 @@ def test_words_on_real_news_are_the_tokens_without_offsets() -> None:
         for sample in load_batch(folder):
             for part in Document.build(sample.text, sample.published).fields.values():
                 assert part.words == tuple(tuple(t[0] for t in sentence) for sentence in part.tokens), sample.file
+
+
+RULES = [
+    "Poetin OR Kim^2 OR raket*^0.5",
+    '"twee landen" OR "beide leiders"^3 OR verdrag',
+    "(Rusland AND Noord-Korea*) OR title:(top^4)",
+    "list:nk AND NOT list:ru",
+    "list:nk AND (list:ru)^1.5",
+    "NOT wapen*",
+    "country:KP^2 OR entity:Q7747 OR type:person^0.3",
+    '"Kim Poetin"~5^2 OR body:(munitie*)',
+    "lead:(bezoek* OR ontmoet*)^2 AND NOT (sanctie* OR veto)",
+    '"de * landen"^0.7 OR "Noord-Korea*"',
+]
+
+
+def test_weights_are_the_strongest_hit_of_the_match() -> None:
+    """`Rule.weigh` gives what `Rule.match` implies (None, NO_HITS for a hold without hits, else the largest
+    hit weight) for every construct of the rule language, on sentences written here."""
+    from newsmon.entities import Gazetteer
+    from newsmon.topics import NO_HITS, Rule, _entity_info, _units
+
+    gazetteer = Gazetteer.load()
+    lists = {"nk": "country:KP OR Noord-Korea* OR Pyongyang", "ru": "country:RU OR Rusland OR Poetin^2"}
+    rules = [Rule(source, "test", lists) for source in RULES]
+    document = Document.build(
+        "Kim Jong-un en Poetin sloten dinsdag een verdrag. De twee landen leveren elkaar raketten en munitie.\n\n"
+        "Noord-Koreaanse soldaten vechten in Koersk, meldt Oekraïne. Beide leiders ontkennen dat.\n\n"
+        "Washington dreigt met sancties. Het weer blijft droog.",
+        date(2024, 6, 19), title="Kim en Poetin op top in Pyongyang", lead="Het bezoek van Poetin duurt twee dagen.",
+    )
+    mentions = gazetteer.find_in_document(document)
+    units = _units(document, mentions, _entity_info(gazetteer))
+    outcomes = set()
+    for rule in rules:
+        for unit in units:
+            hits = rule.match(unit.scope)
+            expected = None if hits is None else max((h.weight for h in hits), default=NO_HITS)
+            assert rule.weigh(unit.scope) == expected, (rule.source, unit.text)
+            outcomes.add("none" if expected is None else "empty" if expected == NO_HITS else "hits")
+    assert outcomes == {"none", "empty", "hits"}

@@ -200,6 +200,7 @@ class Scope:
         self.entity_info = entity_info  # id -> (country, type)
         self.vocabulary = frozenset(words)  # the distinct tokens, for the word matchers' set operations
         self.memo: dict[tuple[str, float], list[Hit] | None] = {}  # named lists, evaluated once per scope
+        self.weight_memo: dict[tuple[str, float], float | None] = {}  # the same for `Rule.weigh`
         self._span = span if span is not None else (0, len(text))
         self._tokens = tokens
         self._positions: dict[str, list[int]] | None = None
@@ -235,14 +236,18 @@ def _tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[str
 
 
 Matcher = Callable[[Scope, float], "list[Hit] | None"]
+# The strongest weight among the hits a matcher would give, without making them: None when it does not hold,
+# NO_HITS when it holds without hits (a NOT).
+Weigher = Callable[[Scope, float], "float | None"]
+NO_HITS = float("-inf")
 
 
 def _glob(word: str) -> re.Pattern[str] | None:
     return re.compile(fnmatch.translate(word.lower())) if "*" in word or "?" in word else None
 
 
-def _words(words: list[str]) -> Matcher:
-    """Any of many single words: one pass over the scope's distinct tokens."""
+def _word_finder(words: list[str]) -> Callable[[Scope], frozenset[str]]:
+    """Which of the scope's distinct tokens are any of `words` (with * / ? wildcards)."""
     exact = {w.lower() for w in words if _glob(w) is None}
     globs = [fnmatch.translate(w.lower()) for w in words if _glob(w) is not None]
     combined = re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
@@ -253,7 +258,7 @@ def _words(words: list[str]) -> Matcher:
     accepted: set[str] = set(exact)
     seen: set[str] = set(exact)
 
-    def match(scope: Scope, weight: float) -> list[Hit] | None:
+    def find(scope: Scope) -> frozenset[str]:
         vocabulary = scope.vocabulary
         if combined is not None:
             unknown = vocabulary.difference(seen)
@@ -264,7 +269,17 @@ def _words(words: list[str]) -> Matcher:
                     if combined.match(token):
                         accepted.add(token)
                     seen.add(token)
-        found = vocabulary.intersection(accepted)
+        return vocabulary.intersection(accepted)
+
+    return find
+
+
+def _words(words: list[str]) -> Matcher:
+    """Any of many single words: one pass over the scope's distinct tokens."""
+    find = _word_finder(words)
+
+    def match(scope: Scope, weight: float) -> list[Hit] | None:
+        found = find(scope)
         if not found:
             return None
         positions, tokens, field = scope.positions, scope.tokens, scope.field
@@ -275,27 +290,50 @@ def _words(words: list[str]) -> Matcher:
     return match
 
 
+def _words_weight(words: list[str]) -> Weigher:
+    find = _word_finder(words)
+    return lambda scope, weight: weight if find(scope) else None
+
+
+def _phrase_finder(words: list[str]) -> Callable[[Scope], list[int]]:
+    """Where the consecutive `words` start in the scope (indexes of its words)."""
+    tests = [(_glob(w), w.lower()) for w in words]
+    size = len(tests)
+
+    def find(scope: Scope) -> list[int]:
+        first = tests[0]
+        if first[0] is None and first[1] not in scope.vocabulary:
+            return []
+        tokens = scope.words
+        starts = (scope.positions.get(first[1], []) if first[0] is None
+                  else [i for i, t in enumerate(tokens) if first[0].match(t)])  # fmt: skip
+        return [i for i in starts if i + size <= len(tokens) and all(
+            (g.match(tokens[i + k]) if g else tokens[i + k] == w) for k, (g, w) in enumerate(tests))]  # fmt: skip
+
+    return find
+
+
 def _phrase(words: list[str]) -> Matcher:
     if len(words) == 1:
         return _words(words)
-    tests = [(_glob(w), w.lower()) for w in words]
-    term = " ".join(words)
+    find = _phrase_finder(words)
+    term, last = " ".join(words), len(words) - 1
 
     def match(scope: Scope, weight: float) -> list[Hit] | None:
-        first = tests[0]
-        if first[0] is None and first[1] not in scope.vocabulary:
+        starts = find(scope)
+        if not starts:
             return None
-        tokens, hits = scope.tokens, []
-        starts = (scope.positions.get(first[1], []) if first[0] is None
-                  else [i for i, t in enumerate(tokens) if first[0].match(t[0])])  # fmt: skip
-        for i in starts:
-            if i + len(tests) <= len(tokens) and all(
-                (g.match(tokens[i + k][0]) if g else tokens[i + k][0] == w) for k, (g, w) in enumerate(tests)
-            ):
-                hits.append(Hit(scope.field, tokens[i][1], tokens[i + len(tests) - 1][2], term, weight))
-        return hits or None
+        tokens = scope.tokens
+        return [Hit(scope.field, tokens[i][1], tokens[i + last][2], term, weight) for i in starts]
 
     return match
+
+
+def _phrase_weight(words: list[str]) -> Weigher:
+    if len(words) == 1:
+        return _words_weight(words)
+    find = _phrase_finder(words)
+    return lambda scope, weight: weight if find(scope) else None
 
 
 def _proximity(words: list[str], distance: int) -> Matcher:
@@ -330,11 +368,71 @@ class Rule:
             tree: Item = lucene_parser.parse(source)
         except Exception as exc:  # luqum raises several error types for bad syntax
             raise ConfigError(f"{where}: cannot parse rule {source!r}: {exc}") from None
+        self._tree = tree
         self._matcher = self._compile(tree)
+        self._weigher: Weigher | None = None
 
     def match(self, scope: Scope, weight: float = 1.0) -> list[Hit] | None:
         """Hits when the rule holds in `scope`, None when it does not (an empty list: holds without hits)."""
         return self._matcher(scope, weight)
+
+    def weigh(self, scope: Scope, weight: float = 1.0) -> float | None:
+        """The largest weight among the hits `match` would give (NO_HITS when it holds without hits, None when
+        it does not hold), without finding the hits' offsets: what a theme score reads."""
+        if self._weigher is None:
+            self._weigher = self._compile_weights(self._tree)
+        return self._weigher(scope, weight)
+
+    def _compile_weights(self, node: Item) -> Weigher:
+        """As `_compile`, node for node, each part giving the strongest weight of its hits instead of the hits."""
+        if isinstance(node, (Group, FieldGroup, Plus)):
+            return self._compile_weights(node.expr if not isinstance(node, Plus) else node.a)
+        if isinstance(node, Boost):
+            inner, force = self._compile_weights(node.expr), float(node.force)
+            return lambda scope, weight: inner(scope, weight * force)
+        if isinstance(node, (Not, Prohibit)):
+            negated = self._compile_weights(node.a)
+            return lambda scope, weight: NO_HITS if negated(scope, weight) is None else None
+        if isinstance(node, AndOperation):
+            return _all_weight([self._compile_weights(c) for c in node.children])
+        if isinstance(node, (OrOperation, UnknownOperation)):
+            words = [c for c in node.children if isinstance(c, Word)]
+            others = [self._compile_weights(c) for c in node.children if not isinstance(c, Word)]
+            either = _any_weight(([_words_weight([str(w.value) for w in words])] if words else []) + others)
+            needed = _key_words(node.children)
+            if needed is None:
+                return either
+            return lambda scope, weight: None if scope.vocabulary.isdisjoint(needed) else either(scope, weight)
+        if isinstance(node, SearchField):
+            return self._field_weight(node)
+        if isinstance(node, Proximity):
+            near = _proximity(str(node.term.value).strip('"').split(), int(node.degree or 0))
+            return lambda scope, weight: None if near(scope, weight) is None else weight
+        if isinstance(node, Phrase):
+            return _phrase_weight(str(node.value).strip('"').split())
+        if isinstance(node, Word):
+            return _words_weight([str(node.value)])
+        raise ConfigError(f"{self._where}: unsupported construct {type(node).__name__} in {self.source!r}")
+
+    def _field_weight(self, node: SearchField) -> Weigher:
+        name, value = node.name, str(node.expr).strip('"')
+        if name in FIELDS:
+            inner = self._compile_weights(node.expr)
+            return lambda scope, weight: inner(scope, weight) if scope.role == name else None
+        if name == "list":
+            listed = Rule(self._raw_lists[value], f"lists.{value}", self._raw_lists, self._depth + 1)
+
+            def by_list(scope: Scope, weight: float) -> float | None:
+                key = (value, weight)
+                memo = scope.weight_memo
+                if key in memo:
+                    return memo[key]
+                found = memo[key] = listed.weigh(scope, weight)
+                return found
+
+            return by_list
+        entity = self._field(node)  # checks the field name
+        return lambda scope, weight: None if entity(scope, weight) is None else weight
 
     def _compile(self, node: Item) -> Matcher:
         if isinstance(node, (Group, FieldGroup, Plus)):
@@ -434,6 +532,31 @@ def _all(parts: list[Matcher]) -> Matcher:
         return hits
 
     return match
+
+
+def _all_weight(parts: list[Weigher]) -> Weigher:
+    def weigh(scope: Scope, weight: float) -> float | None:
+        best = NO_HITS
+        for part in parts:
+            found = part(scope, weight)
+            if found is None:
+                return None
+            best = max(best, found)
+        return best
+
+    return weigh
+
+
+def _any_weight(parts: list[Weigher]) -> Weigher:
+    def weigh(scope: Scope, weight: float) -> float | None:
+        best: float | None = None
+        for part in parts:
+            found = part(scope, weight)
+            if found is not None and (best is None or found > best):
+                best = found
+        return best
+
+    return weigh
 
 
 def _any(parts: list[Matcher]) -> Matcher:
@@ -641,9 +764,9 @@ class TopicRules:
         for name, rule in self.themes[topic.id].items():
             total = 0.0
             for unit, factor in scope_units:
-                hits = rule.match(unit.scope)
-                if hits:
-                    total += factor * max(h.weight for h in hits)  # each sentence counts once, by its strongest term
+                strongest = rule.weigh(unit.scope)
+                if strongest is not None and strongest != NO_HITS:
+                    total += factor * strongest  # each sentence counts once, by its strongest term
             spec = topic.themes[name]
             if total >= (spec.min_weight_primary if level == "primary" else spec.min_weight):
                 chosen.append(name)
