@@ -542,21 +542,27 @@ def _candidates(text: str, sentences: list[Sentence], known: list[Mention], fiel
     starts = [s for s, _ in taken]
     found = []
     for sentence in sentences:
-        for match in _CAPITALISED.finditer(sentence.text):
+        words = sentence.text
+        opens = words[:1] in _OPENING_MARKS  # else only offset 0 is the sentence's start
+        for match in _CAPITALISED.finditer(words):
             tokens = match.group().split()
             offset = match.start()
             while tokens and tokens[0] in _NOT_NAMES:  # "De", "Volgens", ... before a name
-                offset = sentence.text.index(tokens[1], offset + len(tokens[0])) if len(tokens) > 1 else offset
+                offset = words.index(tokens[1], offset + len(tokens[0])) if len(tokens) > 1 else offset
                 tokens = tokens[1:]
-            at_sentence_start = sentence.text[:offset].strip(" \"'„“‘(-–") == ""
-            if not tokens or (at_sentence_start and len(tokens) == 1):
-                continue  # the first word of a sentence is capitalised anyway
-            if all(t in _NOT_NAMES or (t.isupper() and len(t) <= 2) for t in tokens):
+            if not tokens:
                 continue
             start = sentence.start + offset
             end = sentence.start + match.end()  # only leading words were dropped
             before_end = bisect_left(starts, end)  # the known spans starting before this one ends
             if before_end and taken[before_end - 1][1] > start:
+                continue  # the gazetteer's
+            if len(tokens) == 1 and (offset == 0 or (opens and words[:offset].strip(_OPENING_MARKS) == "")):
+                continue  # the first word of a sentence is capitalised anyway
+            if all(t in _NOT_NAMES or (t.isupper() and len(t) <= 2) for t in tokens):
                 continue
             found.append(Mention(None, text[start:end], start, end, field, sentence.index, "name", "candidate"))
     return found
+
+
+_OPENING_MARKS = " \"'„“‘(-–"  # what may stand before a sentence's first word
