@@ -199,6 +199,7 @@ class Scope:
         self.mentions = mentions
         self.entity_info = entity_info  # id -> (country, type)
         self.vocabulary = frozenset(words)  # the distinct tokens, for the word matchers' set operations
+        self.article_vocabulary = self.vocabulary  # all scopes of the article's (set by _units): judged at once
         self.memo: dict[tuple[str, float], list[Hit] | None] = {}  # named lists, evaluated once per scope
         self.weight_memo: dict[tuple[str, float], float | None] = {}  # the same for `Rule.weigh`
         self._span = span if span is not None else (0, len(text))
@@ -255,21 +256,26 @@ def _word_finder(words: list[str]) -> Callable[[Scope], frozenset[str]]:
     # Which tokens match, remembered across texts (news vocabulary repeats, regex calls are slow) and found with
     # set operations on the scope's distinct tokens rather than a loop over them. `seen` holds every token
     # judged (accepted or not): the difference with a scope's small vocabulary costs its size, not the set's.
+    # The tokens of a whole article are judged at its first sentence, so the article's other sentences only
+    # intersect (`judged` keeps the article's vocabulary, compared by identity).
     accepted: set[str] = set(exact)
     seen: set[str] = set(exact)
+    judged: list[frozenset[str] | None] = [None]
 
     def find(scope: Scope) -> frozenset[str]:
-        vocabulary = scope.vocabulary
         if combined is not None:
-            unknown = vocabulary.difference(seen)
-            if unknown:
-                if len(seen) - len(accepted) > 200_000:
-                    seen.intersection_update(accepted)
-                for token in unknown:
-                    if combined.match(token):
-                        accepted.add(token)
-                    seen.add(token)
-        return vocabulary.intersection(accepted)
+            whole = scope.article_vocabulary
+            if whole is not judged[0]:
+                unknown = whole.difference(seen)
+                if unknown:
+                    if len(seen) - len(accepted) > 200_000:
+                        seen.intersection_update(accepted)
+                    for token in unknown:
+                        if combined.match(token):
+                            accepted.add(token)
+                        seen.add(token)
+                judged[0] = whole
+        return scope.vocabulary.intersection(accepted)
 
     return find
 
@@ -885,6 +891,9 @@ def _units(document: Document, mentions: Sequence[Mention], info: dict[str, tupl
                 scope = Scope(name, words, in_sentence, info, part.text, span, tokens)
                 units.append(_Unit(name, piece.index, part.paragraphs[i], piece.start, piece.end, piece.text, scope))
     _assign_head_roles(units, has_title="title" in document.fields, has_lead="lead" in document.fields)
+    article_vocabulary = frozenset().union(*(u.scope.vocabulary for u in units))
+    for u in units:
+        u.scope.article_vocabulary = article_vocabulary
     return units
 
 
