@@ -59,6 +59,7 @@ import duckdb
 import pandas as pd
 
 from newsmon.store import SQL_DIR, LoadBatch, SourceRow, batch_frames, extension_dir, refresh_entity_tables
+from newsmon.versioning import ARTICLE_COLUMNS, article_insert_values, article_updates, new_versions
 
 # the store's tables that the lake holds, in creation order
 LAKE_TABLES = (
@@ -651,43 +652,15 @@ def _table(name: str) -> str:
 # (frame, statement): a statement is skipped when its frame has no rows. The order matters:
 # article_versions compares with the article as it was before the batch.
 _LOAD_STATEMENTS: tuple[tuple[str, str], ...] = (
+    ("b_articles", new_versions("b_articles", "lake.articles", "lake.article_versions")),
     (
         "b_articles",
-        """
-        INSERT INTO lake.article_versions
-        SELECT b.id, coalesce(a.version, 0) + 1, b.content_sha256, b.raw_sha256, b.fetched_at, b.title, b.body
-        FROM b_articles b LEFT JOIN lake.articles a ON a.id = b.id
-        WHERE a.id IS NULL OR a.content_sha256 <> b.content_sha256
-        """,
-    ),
-    (
-        "b_articles",
-        """
+        f"""
         MERGE INTO lake.articles a USING b_articles b ON a.id = b.id
         WHEN MATCHED THEN UPDATE SET
-            title = b.title, lead = b.lead, author = b.author, section = b.section,
-            -- as in the store: the first publication time stays, unless it was only the fetch time and
-            -- the page now gives its own
-            published_at = CASE WHEN a.published_at IS NULL OR (a.published_source = 'fetched'
-                                     AND b.published_source <> 'fetched')
-                                THEN b.published_at ELSE a.published_at END,
-            published_source = CASE WHEN a.published_at IS NULL OR (a.published_source = 'fetched'
-                                         AND b.published_source <> 'fetched')
-                                    THEN b.published_source ELSE a.published_source END,
-            fetched_at = b.fetched_at, language = b.language, body = b.body, word_count = b.word_count,
-            raw_sha256 = b.raw_sha256, http_status = b.http_status, status = b.status, notes = b.notes,
-            extractor_version = b.extractor_version,
-            version = CASE WHEN a.content_sha256 <> b.content_sha256 THEN a.version + 1 ELSE a.version END,
-            content_sha256 = b.content_sha256, last_run_id = b.run_id
-        WHEN NOT MATCHED THEN INSERT (
-            id, url, canonical_url, page_canonical_url, outlet_id, title, lead, author, section, published_at,
-            published_source, fetched_at, language, body, word_count, content_sha256, raw_sha256, http_status,
-            status, notes, extractor_version, version, first_run_id, last_run_id
-        ) VALUES (
-            b.id, b.url, b.canonical_url, b.page_canonical_url, b.outlet_id, b.title, b.lead, b.author, b.section,
-            b.published_at, b.published_source, b.fetched_at, b.language, b.body, b.word_count, b.content_sha256,
-            b.raw_sha256, b.http_status, b.status, b.notes, b.extractor_version, 1, b.run_id, b.run_id
-        )
+            {article_updates("a", "b", "b.run_id")}
+        WHEN NOT MATCHED THEN INSERT ({", ".join(ARTICLE_COLUMNS)})
+        VALUES ({article_insert_values("b")})
         """,
     ),
     ("b_enriched", "DELETE FROM lake.entity_mentions WHERE article_id IN (SELECT article_id FROM b_enriched)"),

@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from newsmon.urls import canonical_url
+from newsmon.versioning import ARTICLE_COLUMNS, article_insert_values, article_updates, new_versions
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 # what `newsmon export` writes: the main tables and the analysts' views
@@ -841,41 +842,15 @@ def refresh_entity_tables(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DI
 
 # (frame, statement): a statement is skipped when its frame has no rows.
 _LOAD_STATEMENTS: tuple[tuple[str, str], ...] = (
+    ("b_articles", new_versions("b_articles", "articles", "article_versions") + "ON CONFLICT DO NOTHING"),
     (
         "b_articles",
-        """
-        INSERT INTO article_versions
-        SELECT b.id, coalesce(a.version, 0) + 1, b.content_sha256, b.raw_sha256, b.fetched_at, b.title, b.body
-        FROM b_articles b LEFT JOIN articles a ON a.id = b.id
-        WHERE a.id IS NULL OR a.content_sha256 <> b.content_sha256
-        ON CONFLICT DO NOTHING
-        """,
-    ),
-    (
-        "b_articles",
-        """
-        INSERT INTO articles
-        SELECT id, url, canonical_url, page_canonical_url, outlet_id, title, lead, author, section, published_at,
-               published_source, fetched_at, language, body, word_count, content_sha256, raw_sha256, http_status,
-               status, notes, extractor_version, 1, run_id, run_id
+        f"""
+        INSERT INTO articles ({", ".join(ARTICLE_COLUMNS)})
+        SELECT {article_insert_values("")}
         FROM b_articles
         ON CONFLICT (id) DO UPDATE SET
-            title = excluded.title, lead = excluded.lead, author = excluded.author, section = excluded.section,
-            -- the first publication time stays (an update does not move it), unless it was only the
-            -- fetch time and the page now gives its own (a newer extractor, a refetch)
-            published_at = CASE WHEN articles.published_at IS NULL OR (articles.published_source = 'fetched'
-                                     AND excluded.published_source <> 'fetched')
-                                THEN excluded.published_at ELSE articles.published_at END,
-            published_source = CASE WHEN articles.published_at IS NULL OR (articles.published_source = 'fetched'
-                                         AND excluded.published_source <> 'fetched')
-                                    THEN excluded.published_source ELSE articles.published_source END,
-            fetched_at = excluded.fetched_at, language = excluded.language, body = excluded.body,
-            word_count = excluded.word_count, raw_sha256 = excluded.raw_sha256, http_status = excluded.http_status,
-            status = excluded.status, notes = excluded.notes, extractor_version = excluded.extractor_version,
-            version = CASE WHEN articles.content_sha256 <> excluded.content_sha256 THEN articles.version + 1
-                           ELSE articles.version END,
-            content_sha256 = excluded.content_sha256,
-            last_run_id = excluded.last_run_id
+            {article_updates("articles", "excluded", "excluded.last_run_id")}
         """,
     ),
     (
