@@ -107,7 +107,7 @@ def test_a_full_disk_stops_the_run_cleanly_and_the_next_run_completes(
     tmp_path: Path, demo_site: DemoSite, rows: Rows
 ) -> None:
     config = small_batches(tmp_path, demo_site, workers=1)
-    cap = 550_000  # bytes per file: the database fills up after some batches (a full run needs ~3 MB)
+    cap = 800_000  # bytes per file: the database fills up after some batches (a full run needs ~3 MB)
     run = subprocess.run([sys.executable, "-m", "tests.faults.drive_ingest", str(config.directory), str(cap)],
                          capture_output=True, text=True, timeout=300, cwd=ROOT, check=False)  # fmt: skip
     assert run.returncode == 2, run.stderr
