@@ -30,6 +30,16 @@ _WHAT = ("een militaire delegatie", "een vrachtschip met munitie", "de minister 
          "een handelsmissie", "artilleriegranaten", "een groep ingenieurs", "een spoorverbinding")  # fmt: skip
 
 
+class SimClock:
+    """The injected clock of a simulated schedule: `run_ingest(now=clock)` reads it, the test moves it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 def story_text(n: int, outlet: str, version: int) -> str:
     """Dutch paragraphs for story `n` (distinct per story); each correction adds a sentence."""
     rng = random.Random(f"{outlet}-{n}")

@@ -15,18 +15,10 @@ from newsmon.retry import DISALLOWED, FAILED, PERMANENT, TRANSIENT, failure_kind
 from newsmon.store import Store
 from tests.faults.ledger import Rows
 from tests.loopback import LoopbackServer, Route
-from tests.newsroom import Outage, Outlet, Story, write_config
+from tests.newsroom import Outage, Outlet, SimClock, Story, write_config
 
 T0 = datetime(2025, 3, 10, 6, 0, tzinfo=UTC)
 STEP = timedelta(minutes=15)
-
-
-class Sim:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -44,7 +36,7 @@ def stories(outlet: Outlet, count: int, every: timedelta, start: datetime = T0) 
 
 
 def run_until(
-    config: Config, store: Store, sim: Sim, end: datetime, pages: LoopbackServer | None = None
+    config: Config, store: Store, sim: SimClock, end: datetime, pages: LoopbackServer | None = None
 ) -> list[datetime]:
     """Runs every 15 minutes up to `end`; returns the run times at which `pages` was asked for an article."""
     asked = []
@@ -70,7 +62,7 @@ def test_pages_announced_during_a_3_hour_outage_are_stored_after_it_without_hamm
     tmp_path: Path, hosts: tuple[LoopbackServer, LoopbackServer], rows: Rows
 ) -> None:
     pages, cdn = hosts
-    sim = Sim()
+    sim = SimClock(T0)
     outage = Outage(T0 + timedelta(hours=1), T0 + timedelta(hours=4), "reset", feed_too=False)
     krant = Outlet("krant", sim, pages, cdn, outages=[outage])
     stories(krant, 16, timedelta(minutes=30))  # 8 hours of stories, each in the feed for 2 hours
@@ -99,7 +91,7 @@ def test_503_with_retry_after_is_not_asked_again_before_the_hour(
     tmp_path: Path, hosts: tuple[LoopbackServer, LoopbackServer]
 ) -> None:
     pages, _cdn = hosts
-    sim = Sim()
+    sim = SimClock(T0)
     outage = Outage(T0 + timedelta(minutes=50), T0 + timedelta(minutes=110), "503", retry_after_s=3600)
     krant = Outlet("krant", sim, pages, pages, outages=[outage])
     stories(krant, 8, timedelta(minutes=40))
@@ -121,7 +113,7 @@ def test_503_with_retry_after_is_not_asked_again_before_the_hour(
 def test_a_gone_page_is_given_up_at_once_and_not_fetched_again_while_in_the_feed(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
-    sim = Sim()
+    sim = SimClock(T0)
     krant = Outlet("krant", sim, server, server)
     stories(krant, 2, timedelta(minutes=5))
     gone = krant.stories[1]
@@ -141,7 +133,7 @@ def test_robots_txt_answering_503_queues_the_pages_until_it_recovers(
     tmp_path: Path, hosts: tuple[LoopbackServer, LoopbackServer]
 ) -> None:
     pages, cdn = hosts
-    sim = Sim()
+    sim = SimClock(T0)
     krant = Outlet("krant", sim, pages, cdn)
     stories(krant, 6, timedelta(minutes=20))
     recovered = T0 + timedelta(hours=3)
@@ -160,7 +152,7 @@ def test_robots_txt_answering_503_queues_the_pages_until_it_recovers(
 def test_a_page_failing_transiently_is_retried_for_72_hours_then_given_up(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
-    sim = Sim()
+    sim = SimClock(T0)
     krant = Outlet("krant", sim, server, server)
     stories(krant, 1, timedelta(minutes=5))
     story = krant.stories[0]

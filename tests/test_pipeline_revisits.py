@@ -14,25 +14,17 @@ from newsmon.pipeline import run_ingest
 from newsmon.revisit import first_revisit, next_revisit, revisit_horizon
 from newsmon.store import Store
 from tests.loopback import LoopbackServer
-from tests.newsroom import Outlet, Story, write_config
+from tests.newsroom import Outlet, SimClock, Story, write_config
 
 T0 = datetime(2025, 3, 10, 6, 0, tzinfo=UTC)
 STEP = timedelta(minutes=15)
-
-
-class Sim:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.mark.fault("page: corrected twice, the feed silent (RSS 2.0 without <updated>)")
 def test_a_silent_correction_is_found_by_a_revisit_and_stored_as_a_version(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
-    sim = Sim()
+    sim = SimClock(T0)
     krant = Outlet("krant", sim, server, server)
     story = Story("krant", 1, T0 + timedelta(minutes=5), "kim-in-moskou", "krant-1",
                   corrections=(T0 + timedelta(minutes=100), T0 + timedelta(hours=8)))  # fmt: skip
@@ -65,7 +57,7 @@ def test_a_silent_correction_is_found_by_a_revisit_and_stored_as_a_version(
 def test_an_article_older_than_the_window_at_its_first_fetch_is_not_revisited(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
-    sim = Sim()
+    sim = SimClock(T0)
     krant = Outlet("krant", sim, server, server, lifetime=timedelta(days=10))
     krant.add(Story("krant", 2, T0 - timedelta(days=3), "archief", "krant-2"))
     config = write_config(tmp_path, [krant])
@@ -95,7 +87,7 @@ def test_revisit_schedule_rules() -> None:
 
 def test_a_revisit_long_overdue_is_dropped(tmp_path: Path, server: LoopbackServer) -> None:
     """Runs stopped for days: the articles' last revisits are not made when runs resume."""
-    sim = Sim()
+    sim = SimClock(T0)
     krant = Outlet("krant", sim, server, server, lifetime=timedelta(days=30))
     story = Story("krant", 3, T0, "melding", "krant-3")
     krant.add(story)

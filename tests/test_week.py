@@ -19,20 +19,12 @@ from newsmon.pipeline import run_ingest
 from newsmon.store import Store
 from tests.faults.ledger import Rows
 from tests.loopback import LoopbackServer
-from tests.newsroom import Outage, Outlet, Story, write_config
+from tests.newsroom import Outage, Outlet, SimClock, Story, write_config
 
 T0 = datetime(2025, 3, 3, 0, 0, tzinfo=UTC)  # a Monday
 DAYS = 7
 STEP = timedelta(minutes=15)
 END = T0 + timedelta(days=DAYS)
-
-
-class Sim:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -68,7 +60,7 @@ def publish(outlet: Outlet, rng: random.Random, *, slug_edits: bool = False, cor
 def test_a_week_of_feeds_loses_and_duplicates_nothing(
     tmp_path: Path, servers: dict[str, LoopbackServer], rows: Rows, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sim = Sim()
+    sim = SimClock(T0)
     rng = random.Random(15)
     day = timedelta(days=1)
     noord = Outlet("noord", sim, servers["noord"], servers["noord"], guid_style="opaque")
