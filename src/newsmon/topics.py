@@ -690,8 +690,10 @@ class TopicRules:
         side_a, side_b = self.sides[topic.id]
         pair = self.back_references.get((topic.id, "pair_reference"))
         side = self.back_references.get((topic.id, "side_reference"))
-        names = [(side_a.match(u.scope), side_b.match(u.scope)) for u in units] if pair or side else []
+        # each sentence's hits of either side, read once for the back references, enumerations and features
+        names = [(side_a.match(u.scope), side_b.match(u.scope)) for u in units]
         related: list[tuple[_Unit, list[Hit]]] = []
+        related_at: list[int] = []
         for position, unit in enumerate(units):
             hits = relation.match(unit.scope)
             for rule in in_context:
@@ -703,14 +705,16 @@ class TopicRules:
                 hits = _side_reference(unit, side, names[position], names[max(0, position - side[2]) : position])
             if hits is not None:
                 related.append((unit, hits))
+                related_at.append(position)
         # "Iran en Noord-Korea leveren wapens aan Rusland": one side as an item in a list of states relates
         # the two only in passing; such sentences make a mention, never more
         listed: list[tuple[_Unit, list[Hit]]] = []
         full: list[tuple[_Unit, list[Hit]]] = []
-        for unit, hits in related:
-            enumerated = _in_enumeration(unit.scope, side_a.match(unit.scope) or [], side_b.match(unit.scope) or [])
+        for (unit, hits), position in zip(related, related_at, strict=True):
+            hits_a, hits_b = names[position]
+            enumerated = _in_enumeration(unit.scope, hits_a or [], hits_b or [])
             (listed if enumerated else full).append((unit, hits))
-        features = self._features(topic, units, full)
+        features = self._features(units, full, names)
         w, t = topic.weights, topic.thresholds
         weights = {k: getattr(w, k) for k in FEATURES}
         logit, level = decide_level(weights, w.intercept, t.model_dump(), features, bool(full), bool(listed))
@@ -726,16 +730,15 @@ class TopicRules:
         )  # fmt: skip
 
     def _features(
-        self, topic: TopicRule, units: list[_Unit], related: list[tuple[_Unit, list[Hit]]]
+        self, units: list[_Unit], related: list[tuple[_Unit, list[Hit]]], names: list[_SideHits]
     ) -> dict[str, float]:
-        side_a, side_b = self.sides[topic.id]
         body_units = [u for u in units if u.role == "body"]
         body_related = [u for u, _ in related if u.role == "body"]
         per_paragraph: dict[tuple[str, int], int] = {}
         for u, _ in related:
             per_paragraph[u.field, u.paragraph] = per_paragraph.get((u.field, u.paragraph), 0) + 1
-        names_a = [side_a.match(u.scope) is not None for u in units]
-        names_b = [side_b.match(u.scope) is not None for u in units]
+        names_a = [a is not None for a, _ in names]
+        names_b = [b is not None for _, b in names]
         head_a = any(a for a, u in zip(names_a, units, strict=True) if u.role in {"title", "lead"})
         head_b = any(b for b, u in zip(names_b, units, strict=True) if u.role in {"title", "lead"})
         lone_in_body = len(related) == 1 and related[0][0].role == "body"
