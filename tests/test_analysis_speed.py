@@ -16,7 +16,20 @@ import pytest
 from newsmon.document import Document
 from newsmon.evaluate import load_batch
 from newsmon.events import _FOUR_DIGITS, PATTERNS, TRIGGERS, _kinds
-from newsmon.events_tense import _PAST_WORD, _has_past_word
+from newsmon.events_tense import (
+    _FUTURE,
+    _FUTURE_KEYS,
+    _PAST_WORD,
+    _PERFECT,
+    _PERFECT_KEYS,
+    _REPORTATIVE_KEYS,
+    _REPORTATIVE_PERFECT,
+    _TE_INFINITIVE,
+    _TE_KEYS,
+    _has_past_word,
+    _Runs,
+    clause_spans,
+)
 
 REALNEWS = Path(__file__).resolve().parents[2] / "shared" / "realnews"
 
@@ -33,6 +46,11 @@ WRITTEN = [
     "Vanochtend en gisteravond sprak hij, morgenvroeg en deze middag niet; eergisteren ook.",
     "Van middag tot nacht, in de avond en overmorgen; vannacht en vanavond.",
     "Geen enkel trefwoord hier.",
+    "Het ZAL gebeuren, hij Wordt Verwacht en staat op het programma; Zij zoudEN het doen.",
+    "Poetin heeft Kim ontmoet, het verdrag is getekend en ze zijn gisteren vertrokken.",
+    "Kim gaat in september naar Moskou reizen, lijkt het plan te worden; hij heeft ze laten vliegen.",
+    "De test ZOU zijn mislukt, zegt men; het panel houdt op te bestaan.",
+    "Een İs, een ıs en een eiſt met vreemde letters: zal_ niet, zalm ook niet, wil-de wel.",
 ]
 
 
@@ -168,3 +186,32 @@ def test_weights_are_the_strongest_hit_of_the_match() -> None:
             assert rule.weigh(unit.scope) == expected, (rule.source, unit.text)
             outcomes.add("none" if expected is None else "empty" if expected == NO_HITS else "hits")
     assert outcomes == {"none", "empty", "hits"}
+
+
+_TENSE_PATTERNS = [(_PERFECT, _PERFECT_KEYS), (_REPORTATIVE_PERFECT, _REPORTATIVE_KEYS), (_FUTURE, _FUTURE_KEYS),
+                   (_TE_INFINITIVE, _TE_KEYS)]  # fmt: skip
+
+
+@pytest.mark.parametrize("source", ["written", "shuffled", "realnews"])
+def test_tense_key_words_never_skip_a_clause_the_pattern_matches(source: str) -> None:
+    """clause_tense searches a tense pattern only in a clause holding one of its key words: every clause (and
+    sentence) a pattern matches holds one."""
+    sentences = {"written": WRITTEN, "shuffled": _shuffled_words(3000), "realnews": _real_sentences()}[source]
+    if not sentences:
+        pytest.skip("../shared/realnews is not there")
+    texts = sentences + [s[a:b] for s in sentences for a, b in clause_spans(s)]
+    skipped = [(p.pattern[:30], t) for t in texts for p, keys in _TENSE_PATTERNS
+               if p.search(t) and not _Runs(t).has(*keys)]  # fmt: skip
+    assert not skipped, skipped[:5]
+    # the key words do skip clauses, and let through ones the patterns then match
+    assert any(not _Runs(t).has(*_FUTURE_KEYS) for t in texts)
+    assert any(p.search(t) for t in texts for p, _keys in _TENSE_PATTERNS)
+
+
+def test_tense_key_words_corner_cases() -> None:
+    for text in WRITTEN[-5:]:
+        for pattern, keys in _TENSE_PATTERNS:
+            assert _Runs(text).has(*keys) or not pattern.search(text), (pattern.pattern[:30], text)
+    assert _Runs("Een İs hier").has(*_PERFECT_KEYS)  # the pattern's case-insensitive İ = i
+    assert _Runs("Hij eiſt het").has(*_FUTURE_KEYS) and _FUTURE.search("Hij eiſt het")  # long s = s in the pattern
+    assert not _Runs("zal_ zalm").has(*_FUTURE_KEYS)  # inside a longer run of word characters

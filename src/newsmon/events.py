@@ -41,7 +41,7 @@ from newsmon.events_calendar import (
     resolve,
     week_of,
 )
-from newsmon.events_tense import Tense, clause_spans, clause_tense, forced_direction, subordinate_tense
+from newsmon.events_tense import Tense, clause_spans, clause_tense, forced_direction, tense_of_clause
 from newsmon.text import Sentence, split_sentences
 
 RULES_VERSION = "2"
@@ -172,6 +172,7 @@ def find_expressions(
         name_patterns = tuple(p for n, p in all_names if n in sentence.text)
         clauses = clause_spans(sentence.text)
         tenses: dict[tuple[int, int], Tense] = {}  # worked out only for clauses that hold an expression
+        own: dict[int, Tense] = {}  # each clause's own tense, read once (tense_of_clause)
         taken: list[tuple[int, int]] = []
         for kind, pattern in kinds:
             for m in pattern.finditer(sentence.text):
@@ -186,9 +187,7 @@ def find_expressions(
                 i = next((i for i, (a, b) in enumerate(clauses) if a <= m.start() < b), 0)
                 clause = clauses[i] if clauses else (0, len(sentence.text))
                 if clause not in tenses:
-                    own = clause_tense(sentence.text[clause[0] : clause[1]])
-                    governing = clause_tense(sentence.text[clauses[i - 1][0] : clauses[i - 1][1]]) if i else None
-                    tenses[clause] = subordinate_tense(sentence.text[clause[0] : clause[1]], own, governing)
+                    tenses[clause] = tense_of_clause(sentence.text, clauses, i, own)
                 tense = forced_direction(sentence.text, m.start(), m.end()) or tenses[clause]
                 unresolvable = kind in {"relative_event", "vague", "anaphoric"}
                 resolved = None if unresolvable else resolve(kind, m, published, tense)

@@ -65,13 +65,30 @@ _WORD_RUN = re.compile(r"\w+")
 
 
 def _has_past_word(clause: str) -> bool:
-    for run in _WORD_RUN.findall(clause):
-        if run.isascii():
-            if run.lower() in _PAST_FORMS:
-                return True
-        elif _PAST_WORD.fullmatch(run):
-            return True
-    return False
+    return _Runs(clause).has(_PAST_FORMS, _PAST_WORD)
+
+
+class _Runs:
+    """A clause's runs of word characters, for asking whether one of them is a given word: ASCII runs
+    lower-cased into a set; the others are few and go to a pattern, whose case-insensitive matching knows more
+    than str.lower ("ſ" for s, "İ" for i)."""
+
+    def __init__(self, clause: str) -> None:
+        self.ascii: set[str] = set()
+        self.other: list[str] = []
+        for run in _WORD_RUN.findall(clause):
+            if run.isascii():
+                self.ascii.add(run.lower())
+            else:
+                self.other.append(run)
+
+    def has(self, words: frozenset[str], pattern: re.Pattern[str]) -> bool:
+        """Whether a run is one of `words` (lower-case ASCII); `pattern` matches them case-insensitively."""
+        return not self.ascii.isdisjoint(words) or any(pattern.fullmatch(run) for run in self.other)
+
+
+def _key_words(words: str) -> tuple[frozenset[str], re.Pattern[str]]:
+    return frozenset(words.split()), re.compile("|".join(words.split()), re.IGNORECASE)
 
 
 _PARTICIPLE = r"(?:\w{0,14}ge\w{1,24}(?:d|t|en)|(?:be|ver|ont|her|er)\w{2,24}(?:d|t|en)|\w{0,8}(?:bezocht|ontmoet))"
@@ -99,6 +116,16 @@ _FUTURE = re.compile(
     re.IGNORECASE,
 )
 _TE_INFINITIVE = re.compile(r"\bte\s+\w{1,30}n\s*$", re.IGNORECASE)
+# Each alternative of the patterns above holds a word between word boundaries (the first, or of several
+# words the last): a clause none of whose word runs is one of a pattern's key words cannot match it, and is
+# not searched (the patterns try dozens of words and word windows at every position).
+_PERFECT_KEYS = _key_words("heeft hebben had hadden is zijn was waren werd werden")
+_REPORTATIVE_KEYS = _key_words("zou zouden")
+_FUTURE_KEYS = _key_words(
+    "zal zullen zult verwacht gepland programma verwachten wil willen hoopt hopen moet moeten zou zouden plan "
+    "vreest vrezen eist eisen volgt volgen lijkt lijken dreigt dreigen belooft beloven gaat gaan"
+)
+_TE_KEYS = _key_words("te")
 
 # Clause boundaries: ; and : always; a comma followed by a conjunction or relative word; and a
 # subordinating conjunction without a comma (not after a preposition, where "dat" is a pronoun).
@@ -136,8 +163,8 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in pairwise(cuts) if b > a]
 
 
-def _has_past(clause: str) -> bool:
-    if _has_past_word(clause) or _PERFECT.search(clause):
+def _has_past(clause: str, runs: _Runs) -> bool:
+    if runs.has(_PAST_FORMS, _PAST_WORD) or (runs.has(*_PERFECT_KEYS) and _PERFECT.search(clause)):
         return True
     return any(m.group().lower() not in _NOT_PAST for m in _WEAK_PAST.finditer(clause))
 
@@ -145,13 +172,15 @@ def _has_past(clause: str) -> bool:
 def clause_tense(clause: str) -> Tense:
     """The tense of one clause (see the module docstring for the order of the tests)."""
     text = clause.strip().rstrip(".!?,;:")
-    if _REPORTATIVE_PERFECT.search(text):
+    runs = _Runs(text)
+    if runs.has(*_REPORTATIVE_KEYS) and _REPORTATIVE_PERFECT.search(text):
         return "past"
-    if _FUTURE.search(text):
+    if runs.has(*_FUTURE_KEYS) and _FUTURE.search(text):
         return "future"
-    if _has_past(text):
+    if _has_past(text, runs):
         return "past"
-    if _TE_INFINITIVE.search(text):  # "het panel houdt eind april op te bestaan": an intention or schedule
+    # "het panel houdt eind april op te bestaan": an intention or schedule
+    if runs.has(*_TE_KEYS) and _TE_INFINITIVE.search(text):
         return "future"
     return "present"
 
@@ -163,6 +192,23 @@ def subordinate_tense(clause: str, tense: Tense, governing: Tense | None) -> Ten
     if tense == "present" and governing == "future" and _SUBORDINATE_START.match(clause):
         return "future"
     return tense
+
+
+def tense_of_clause(sentence: str, clauses: list[tuple[int, int]], i: int, own: dict[int, Tense]) -> Tense:
+    """`subordinate_tense` of clause `i` of `sentence` (`clauses` from clause_spans; none: the whole sentence),
+    the clause before it governing. `own` keeps each clause's own tense, so a clause is read once however many
+    expressions it holds or governs, and the governing clause is read only when its tense can matter (a
+    present-tense clause that opens with "dat" or "of")."""
+    a, b = clauses[i] if clauses else (0, len(sentence))
+    tense = own.get(i)
+    if tense is None:
+        tense = own[i] = clause_tense(sentence[a:b])
+    if tense != "present" or not i or not _SUBORDINATE_START.match(sentence[a:b]):
+        return tense
+    governing = own.get(i - 1)
+    if governing is None:
+        governing = own[i - 1] = clause_tense(sentence[clauses[i - 1][0] : clauses[i - 1][1]])
+    return subordinate_tense(sentence[a:b], tense, governing)
 
 
 def forced_direction(sentence: str, start: int, end: int) -> Tense | None:
