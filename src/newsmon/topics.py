@@ -30,7 +30,7 @@ from datetime import date
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from luqum.parser import parser as lucene_parser
 from luqum.tree import (
@@ -200,8 +200,8 @@ class Scope:
         self.entity_info = entity_info  # id -> (country, type)
         self.vocabulary = frozenset(words)  # the distinct tokens, for the word matchers' set operations
         self.article_vocabulary = self.vocabulary  # all scopes of the article's (set by _units): judged at once
-        self.memo: dict[tuple[str, float], list[Hit] | None] = {}  # named lists, evaluated once per scope
-        self.weight_memo: dict[tuple[str, float], float | None] = {}  # the same for `Rule.weigh`
+        # named lists, evaluated once per scope: their hits (Rule.match), their strongest weight (Rule.weigh)
+        self.memos: tuple[dict[tuple[str, float], Any], dict[tuple[str, float], Any]] = ({}, {})
         self._span = span if span is not None else (0, len(text))
         self._tokens = tokens
         self._positions: dict[str, list[int]] | None = None
@@ -362,8 +362,33 @@ def _proximity(words: list[str], distance: int) -> Matcher:
     return match
 
 
+# what a compiled rule gives in a scope: its hits, or only their strongest weight; None where it does not hold
+R = TypeVar("R", "list[Hit] | None", "float | None")
+Part = Callable[[Scope, float], R]
+
+
+@dataclass(frozen=True)
+class _Reading(Generic[R]):
+    """One way to read a rule: `Rule.match` reads the hits, `Rule.weigh` only their strongest weight. The rule's
+    tree is compiled for each by the one compiler (`Rule._compile`); the leaves and the way parts combine are
+    what differ, and are these."""
+
+    words: Callable[[list[str]], Part[R]]  # any of the words (one word; an OR's plain words together)
+    phrase: Callable[[list[str]], Part[R]]
+    all: Callable[[list[Part[R]]], Part[R]]
+    any: Callable[[list[Part[R]]], Part[R]]
+    held: Callable[[], R]  # what a NOT gives when it holds: no hits (never None)
+    from_matcher: Callable[[Matcher], Part[R]]  # a proximity or entity field, which make hits, read this way
+    of_rule: Callable[[Rule], Part[R]]  # a named list's rule, compiled for this reading
+    memo: int  # which of a scope's `memos` keeps the named lists evaluated in it
+
+
+def _weight_of(matcher: Matcher) -> Weigher:
+    return lambda scope, weight: None if matcher(scope, weight) is None else weight
+
+
 class Rule:
-    """One expression, compiled once into nested matchers."""
+    """One expression, compiled once into nested matchers (and, when first weighed, into weighers)."""
 
     def __init__(self, source: str, where: str, lists: dict[str, str], _depth: int = 0) -> None:
         self.source = source
@@ -375,7 +400,8 @@ class Rule:
         except Exception as exc:  # luqum raises several error types for bad syntax
             raise ConfigError(f"{where}: cannot parse rule {source!r}: {exc}") from None
         self._tree = tree
-        self._matcher = self._compile(tree)
+        matcher = self._compile(tree, _MATCH)
+        self._matcher: Matcher = matcher
         self._weigher: Weigher | None = None
 
     def match(self, scope: Scope, weight: float = 1.0) -> list[Hit] | None:
@@ -385,95 +411,48 @@ class Rule:
     def weigh(self, scope: Scope, weight: float = 1.0) -> float | None:
         """The largest weight among the hits `match` would give (NO_HITS when it holds without hits, None when
         it does not hold), without finding the hits' offsets: what a theme score reads."""
+        return self._weighed()(scope, weight)
+
+    def _weighed(self) -> Weigher:
         if self._weigher is None:
-            self._weigher = self._compile_weights(self._tree)
-        return self._weigher(scope, weight)
+            self._weigher = self._compile(self._tree, _WEIGH)
+        return self._weigher
 
-    def _compile_weights(self, node: Item) -> Weigher:
-        """As `_compile`, node for node, each part giving the strongest weight of its hits instead of the hits."""
+    def _compile(self, node: Item, reading: _Reading[R]) -> Part[R]:
         if isinstance(node, (Group, FieldGroup, Plus)):
-            return self._compile_weights(node.expr if not isinstance(node, Plus) else node.a)
+            return self._compile(node.expr if not isinstance(node, Plus) else node.a, reading)
         if isinstance(node, Boost):
-            inner, force = self._compile_weights(node.expr), float(node.force)
+            inner, force = self._compile(node.expr, reading), float(node.force)
             return lambda scope, weight: inner(scope, weight * force)
         if isinstance(node, (Not, Prohibit)):
-            negated = self._compile_weights(node.a)
-            return lambda scope, weight: NO_HITS if negated(scope, weight) is None else None
+            negated, held = self._compile(node.a, reading), reading.held
+            return lambda scope, weight: held() if negated(scope, weight) is None else None
         if isinstance(node, AndOperation):
-            return _all_weight([self._compile_weights(c) for c in node.children])
+            parts = [self._compile(c, reading) for c in node.children]
+            return reading.all(parts)
         if isinstance(node, (OrOperation, UnknownOperation)):
             words = [c for c in node.children if isinstance(c, Word)]
-            others = [self._compile_weights(c) for c in node.children if not isinstance(c, Word)]
-            either = _any_weight(([_words_weight([str(w.value) for w in words])] if words else []) + others)
-            needed = _key_words(node.children)
-            if needed is None:
-                return either
-            return lambda scope, weight: None if scope.vocabulary.isdisjoint(needed) else either(scope, weight)
-        if isinstance(node, SearchField):
-            return self._field_weight(node)
-        if isinstance(node, Proximity):
-            near = _proximity(str(node.term.value).strip('"').split(), int(node.degree or 0))
-            return lambda scope, weight: None if near(scope, weight) is None else weight
-        if isinstance(node, Phrase):
-            return _phrase_weight(str(node.value).strip('"').split())
-        if isinstance(node, Word):
-            return _words_weight([str(node.value)])
-        raise ConfigError(f"{self._where}: unsupported construct {type(node).__name__} in {self.source!r}")
-
-    def _field_weight(self, node: SearchField) -> Weigher:
-        name, value = node.name, str(node.expr).strip('"')
-        if name in FIELDS:
-            inner = self._compile_weights(node.expr)
-            return lambda scope, weight: inner(scope, weight) if scope.role == name else None
-        if name == "list":
-            listed = Rule(self._raw_lists[value], f"lists.{value}", self._raw_lists, self._depth + 1)
-
-            def by_list(scope: Scope, weight: float) -> float | None:
-                key = (value, weight)
-                memo = scope.weight_memo
-                if key in memo:
-                    return memo[key]
-                found = memo[key] = listed.weigh(scope, weight)
-                return found
-
-            return by_list
-        entity = self._field(node)  # checks the field name
-        return lambda scope, weight: None if entity(scope, weight) is None else weight
-
-    def _compile(self, node: Item) -> Matcher:
-        if isinstance(node, (Group, FieldGroup, Plus)):
-            return self._compile(node.expr if not isinstance(node, Plus) else node.a)
-        if isinstance(node, Boost):
-            inner, force = self._compile(node.expr), float(node.force)
-            return lambda scope, weight: inner(scope, weight * force)
-        if isinstance(node, (Not, Prohibit)):
-            negated = self._compile(node.a)
-            return lambda scope, weight: [] if negated(scope, weight) is None else None
-        if isinstance(node, AndOperation):
-            return _all([self._compile(c) for c in node.children])
-        if isinstance(node, (OrOperation, UnknownOperation)):
-            words = [c for c in node.children if isinstance(c, Word)]
-            others = [self._compile(c) for c in node.children if not isinstance(c, Word)]
-            either = _any(([_words([str(w.value) for w in words])] if words else []) + others)
+            others = [self._compile(c, reading) for c in node.children if not isinstance(c, Word)]
+            either = reading.any(([reading.words([str(w.value) for w in words])] if words else []) + others)
             needed = _key_words(node.children)
             if needed is None:
                 return either
             # words and phrases: none holds unless the sentence has one of their key words
             return lambda scope, weight: None if scope.vocabulary.isdisjoint(needed) else either(scope, weight)
         if isinstance(node, SearchField):
-            return self._field(node)
+            return self._field(node, reading)
         if isinstance(node, Proximity):
-            return _proximity(str(node.term.value).strip('"').split(), int(node.degree or 0))
+            return reading.from_matcher(_proximity(str(node.term.value).strip('"').split(), int(node.degree or 0)))
         if isinstance(node, Phrase):
-            return _phrase(str(node.value).strip('"').split())
+            return reading.phrase(str(node.value).strip('"').split())
         if isinstance(node, Word):
-            return _words([str(node.value)])
+            return reading.words([str(node.value)])
         raise ConfigError(f"{self._where}: unsupported construct {type(node).__name__} in {self.source!r}")
 
-    def _field(self, node: SearchField) -> Matcher:
+    def _field(self, node: SearchField, reading: _Reading[R]) -> Part[R]:
         name, value = node.name, str(node.expr).strip('"')
         if name in FIELDS:
-            inner = self._compile(node.expr)
+            inner = self._compile(node.expr, reading)
             return lambda scope, weight: inner(scope, weight) if scope.role == name else None
         if name == "list":
             if value not in self._raw_lists:
@@ -481,11 +460,12 @@ class Rule:
                 raise ConfigError(f"{self._where}: unknown list {value!r} in {self.source!r} (lists: {known})")
             if self._depth > 5:
                 raise ConfigError(f"{self._where}: lists nested too deeply at {value!r}")
-            listed = Rule(self._raw_lists[value], f"lists.{value}", self._raw_lists, self._depth + 1)._matcher
+            listed = reading.of_rule(Rule(self._raw_lists[value], f"lists.{value}", self._raw_lists, self._depth + 1))
+            slot = reading.memo
 
-            def by_list(scope: Scope, weight: float) -> list[Hit] | None:
+            def by_list(scope: Scope, weight: float) -> R:
                 key = (value, weight)
-                memo = scope.memo
+                memo: dict[tuple[str, float], R] = scope.memos[slot]
                 if key in memo:
                     return memo[key]
                 found = memo[key] = listed(scope, weight)
@@ -505,7 +485,7 @@ class Rule:
                     hits.append(Hit(scope.field, m.start, m.end, m.surface, weight))
             return hits or None
 
-        return by_entity
+        return reading.from_matcher(by_entity)
 
 
 def _key_words(children: Sequence[Item]) -> frozenset[str] | None:
@@ -577,6 +557,16 @@ def _any(parts: list[Matcher]) -> Matcher:
         return hits
 
     return match
+
+
+_MATCH: _Reading[list[Hit] | None] = _Reading(
+    words=_words, phrase=_phrase, all=_all, any=_any, held=list, from_matcher=lambda matcher: matcher,
+    of_rule=lambda rule: rule._matcher, memo=0,
+)
+_WEIGH: _Reading[float | None] = _Reading(
+    words=_words_weight, phrase=_phrase_weight, all=_all_weight, any=_any_weight, held=lambda: NO_HITS,
+    from_matcher=_weight_of, of_rule=lambda rule: rule._weighed(), memo=1,
+)
 
 
 # --- tagging --------------------------------------------------------------------------------
