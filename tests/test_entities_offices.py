@@ -209,3 +209,20 @@ def test_a_short_form_means_the_body_whose_context_the_article_names(gaz: Gazett
     named = ("Medvedev sprak in de Russische Veiligheidsraad over de VN. Volgens hem wil de Veiligheidsraad "
              "snel een besluit.")
     assert council(named)[-1] == "nm:russische-veiligheidsraad"
+
+
+def test_a_bare_ministry_is_the_ministry_of_the_one_government_in_context(gaz: Gazetteer) -> None:
+    def ministry(text: str) -> list[str | None]:
+        return [m.entity_id for m in gaz.find(text, date(2024, 5, 1)) if m.surface.startswith("ministerie van")]
+
+    chinese = "Peking reageerde koel. Een woordvoerder van het ministerie van Buitenlandse Zaken sprak van inmenging."
+    assert ministry(chinese) == ["nm:chinese-ministerie-van-buitenlandse-zaken"]
+    russian = "De Russische regering ontkent alles. Het ministerie van Defensie meldde dat er geen doden waren."
+    assert ministry(russian) == ["nm:russisch-ministerie-van-defensie"]
+    # two governments in play, or none: no guess
+    both = ("Moskou en Peking reageerden koel. Een woordvoerder van het ministerie van Buitenlandse Zaken sprak "
+            "van inmenging.")
+    assert ministry(both) == []
+    assert ministry("Een woordvoerder van het ministerie van Buitenlandse Zaken sprak van inmenging.") == []
+    # "een ministerie" is any ministry
+    assert ministry("Peking reageerde koel. Een ambtenaar van een ministerie van Defensie zweeg.") == []

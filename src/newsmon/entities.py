@@ -197,6 +197,21 @@ class Gazetteer:
                 frames.append(frame)
                 if all(self.entities[a].type in {"place", "person", "organisation"} for a in anchors):
                     self._frame_phrases.append((frame, phrase))
+        # a state's body named with the state's adjective ("Russische ministerie van Defensie"): the bare noun
+        # ("het ministerie van Defensie") is that body where the context names that state's government
+        for ent in data.entities:
+            if ent.type != "organisation":
+                continue
+            for name in ent.names:
+                parts = [m for m in matcher.find_matches_as_indexes(name, overlapping=True) if m[2] - m[1] < len(name)]
+                found = [m for m in _select(name, parts)
+                         if self.entities[forms[strings[m[0]]][0].target].type == "country"]  # fmt: skip
+                anchors = [forms[strings[i]][0].target for i, _a, _b in found]
+                if len(anchors) != 1:
+                    continue
+                office = office_of(name, [(a, b) for _i, a, b in found])
+                if office is not None:
+                    frames.append(Frame(office, frozenset(anchors), f"body:{ent.id}", ent.id))
         return list(dict.fromkeys(frames))
 
     def _add_genitive_roles(self, data: GazetteerFile, table: dict[str, list[_Pattern]]) -> None:
