@@ -182,3 +182,47 @@ def test_a_state_ministry_names_its_government(gaz: Gazetteer) -> None:
 def test_an_office_as_predicate_is_no_mention(gaz: Gazetteer) -> None:
     text = "Poetin bezocht Pyongyang in zijn eerste jaar als president."
     assert people(gaz, text, date(2023, 9, 16)) == [("Poetin", "Q7747")]
+
+
+def test_a_title_before_a_surname_picks_the_holder_of_an_office_so_called(gaz: Gazetteer) -> None:
+    # two Choes hold offices in 2024 (the foreign minister and the presidium chair): the title decides
+    text = "Minister Choe zei na afloop dat de gesprekken nuttig waren geweest."
+    assert people(gaz, text, date(2024, 11, 1)) == [("Choe", "nm:choe-son-hui")]
+    # before she became foreign minister no Choe held a ministry: the surname stays unlinked
+    assert people(gaz, text, date(2021, 3, 1)) == []
+    # without a title, two office holders fit and neither is chosen
+    assert people(gaz, "Choe zei na afloop dat de gesprekken nuttig waren geweest.", date(2024, 11, 1)) == []
+    # a title that fits neither office links no one
+    assert people(gaz, "Generaal Choe zei na afloop dat de gesprekken nuttig waren.", date(2024, 11, 1)) == []
+
+
+def test_a_short_form_means_the_body_whose_context_the_article_names(gaz: Gazetteer) -> None:
+    def council(text: str) -> list[str | None]:
+        return [m.entity_id for m in gaz.find(text, date(2024, 3, 1)) if m.surface.lower() == "veiligheidsraad"]
+
+    un = "De VN-gezant sprak van een keerpunt. Alle leden van de Veiligheidsraad stemden voor."
+    assert council(un) == ["Q37470"]
+    assert council(un.replace("Veiligheidsraad", "veiligheidsraad")) == ["Q37470"]
+    # no UN in the article: the short form is ambiguous and stays unlinked
+    assert council("Alle leden van de Veiligheidsraad stemden voor het plan van de regering.") == [None]
+    # a council named in full before it keeps the short form, UN or not
+    named = ("Medvedev sprak in de Russische Veiligheidsraad over de VN. Volgens hem wil de Veiligheidsraad "
+             "snel een besluit.")
+    assert council(named)[-1] == "nm:russische-veiligheidsraad"
+
+
+def test_a_bare_ministry_is_the_ministry_of_the_one_government_in_context(gaz: Gazetteer) -> None:
+    def ministry(text: str) -> list[str | None]:
+        return [m.entity_id for m in gaz.find(text, date(2024, 5, 1)) if m.surface.startswith("ministerie van")]
+
+    chinese = "Peking reageerde koel. Een woordvoerder van het ministerie van Buitenlandse Zaken sprak van inmenging."
+    assert ministry(chinese) == ["nm:chinese-ministerie-van-buitenlandse-zaken"]
+    russian = "De Russische regering ontkent alles. Het ministerie van Defensie meldde dat er geen doden waren."
+    assert ministry(russian) == ["nm:russisch-ministerie-van-defensie"]
+    # two governments in play, or none: no guess
+    both = ("Moskou en Peking reageerden koel. Een woordvoerder van het ministerie van Buitenlandse Zaken sprak "
+            "van inmenging.")
+    assert ministry(both) == []
+    assert ministry("Een woordvoerder van het ministerie van Buitenlandse Zaken sprak van inmenging.") == []
+    # "een ministerie" is any ministry
+    assert ministry("Peking reageerde koel. Een ambtenaar van een ministerie van Defensie zweeg.") == []

@@ -306,6 +306,9 @@ class EntityDef(StrictModel):
     metonym_for: str | None = None
     roles: tuple[RoleSpell, ...] = ()
     tags: tuple[str, ...] = ()
+    # a short form ("de Veiligheidsraad") also means this entity in an article that names one of these
+    # ids anywhere ("VN-resolutie"), when no full mention decides
+    short_form_context: tuple[str, ...] = ()
 
 
 class GazetteerFile(StrictModel):

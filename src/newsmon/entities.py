@@ -5,7 +5,9 @@ What a mention can be (its `kind`):
   surname    an ambiguous short form ("Kim", "Choe"): linked to the entity of that surname most
              recently named in full in the same article; with no such mention, to the one head of
              state or government of that surname in office on the publication date (a headline's
-             "Kim" in 2024), unless the article uses it as someone else's first name ("Kim Clijsters")
+             "Kim" in 2024), unless the article uses it as someone else's first name ("Kim Clijsters");
+             after a title ("minister Choe") to the one person of that surname in an office so called;
+             a body's short form ("de Veiligheidsraad") to the body whose context the article names (VN)
   role       a role phrase ("Russische president") resolved with the publication date; after
              "voormalige", "oud-", "ex-" it names no holder. In apposition ("de Russische president
              Poetin") the person is the name's: the role keeps only the state it belongs to. A bare office
@@ -48,7 +50,7 @@ from newsmon.document import Document
 from newsmon.offices import Frame, OfficeResolver, office_of
 from newsmon.text import Sentence, SentenceIndex, split_sentences
 
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 DEFAULT_GAZETTEER = Path(__file__).resolve().parents[2] / "config" / "entities.yaml"
 
 # A place after one of these is a place ("in Moskou"); elsewhere it stands for the government.
@@ -61,6 +63,11 @@ _CAPITALISED = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w'’-]*[\w](?:\s+(?:{_PARTICLES}\
 # "de voormalige Russische president", "een Amerikaanse president": no holder on the day
 _FORMER = frozenset(
     "voormalig voormalige oud ex toenmalig toenmalige vorige gewezen aanstaande toekomstige een".split()
+)
+# titles that put a surname in office: "minister Choe", "president Yoon", "generaal Kim"
+_TITLES = frozenset(
+    "minister premier president vicepresident vicepremier generaal luitenant-generaal maarschalk admiraal "
+    "ambassadeur gezant gouverneur burgemeester staatssecretaris minister-president kanselier".split()
 )
 # plural role nouns after coordinated state adjectives, and the singular a role phrase uses
 _PLURAL_ROLES = {
@@ -168,6 +175,8 @@ class Gazetteer:
         self._offices = OfficeResolver(self.entities, self.office_frames, self.holder, country_id, _former)
         self._leader_roles = frozenset(r.id for r in data.roles if r.leader)
         self._leaders = [e for e in data.entities if any(s.role in self._leader_roles for s in e.roles)]
+        # what a role is called, lower-cased, to see which titles fit it ("minister" fits the foreign minister)
+        self._role_words = {r.id: " ".join((r.label, *r.phrases)).lower() for r in data.roles}
 
     def _office_frames(self, data: GazetteerFile, forms: dict[str, list[_Pattern]]) -> list[Frame]:
         """Role phrases that name an office and the entries it hangs on ("gouverneur van Koersk"). A phrase
@@ -188,6 +197,21 @@ class Gazetteer:
                 frames.append(frame)
                 if all(self.entities[a].type in {"place", "person", "organisation"} for a in anchors):
                     self._frame_phrases.append((frame, phrase))
+        # a state's body named with the state's adjective ("Russische ministerie van Defensie"): the bare noun
+        # ("het ministerie van Defensie") is that body where the context names that state's government
+        for ent in data.entities:
+            if ent.type != "organisation":
+                continue
+            for name in ent.names:
+                parts = [m for m in matcher.find_matches_as_indexes(name, overlapping=True) if m[2] - m[1] < len(name)]
+                found = [m for m in _select(name, parts)
+                         if self.entities[forms[strings[m[0]]][0].target].type == "country"]  # fmt: skip
+                anchors = [forms[strings[i]][0].target for i, _a, _b in found]
+                if len(anchors) != 1:
+                    continue
+                office = office_of(name, [(a, b) for _i, a, b in found])
+                if office is not None:
+                    frames.append(Frame(office, frozenset(anchors), f"body:{ent.id}", ent.id))
         return list(dict.fromkeys(frames))
 
     def _add_genitive_roles(self, data: GazetteerFile, table: dict[str, list[_Pattern]]) -> None:
@@ -306,7 +330,9 @@ class Gazetteer:
             candidates = [p.target for p in patterns if p.kind == "surname"]
             entity_id = state.resolve_surname(candidates, look_ahead=field != "body")
             if entity_id is None and surface not in state.first_names:
-                entity_id = self._leader_with_surname(candidates, published)
+                entity_id = (self._leader_with_surname(candidates, published)
+                             or self._titled_holder(text, start, candidates, published)
+                             or self._short_form_in_context(candidates, state))  # fmt: skip
             return Mention(entity_id, surface, start, end, field, sentence, "surname", "gazetteer")
         entity = self.entities[first.target]
         if first.kind == "name" and entity.type in {"country", "place", "organisation"} and _inside_longer_name(
@@ -347,6 +373,22 @@ class Gazetteer:
         wanted = set(candidates)
         fits = {e.id for e in self._leaders if e.id in wanted
                 and any(s.holds_on(day) and s.role in self._leader_roles for s in e.roles)}  # fmt: skip
+        return fits.pop() if len(fits) == 1 else None
+
+    def _titled_holder(self, text: str, start: int, candidates: list[str], day: date) -> str | None:
+        """"minister Choe", "generaal Kim": a surname after a title is the one person of that surname who
+        holds an office so called on the day, if exactly one does."""
+        words = _previous_words(text, start)
+        title = words[-1].rstrip(",") if words else ""
+        if title not in _TITLES:
+            return None
+        fits = {c for c in candidates
+                if any(s.holds_on(day) and title in self._role_words.get(s.role, "") for s in self.entities[c].roles)}
+        return fits.pop() if len(fits) == 1 else None
+
+    def _short_form_in_context(self, candidates: list[str], state: _Coreference) -> str | None:
+        """"de Veiligheidsraad" in an article that names the VN: the entity whose context is named."""
+        fits = {c for c in candidates if state.named_anywhere.intersection(self.entities[c].short_form_context)}
         return fits.pop() if len(fits) == 1 else None
 
     def _drop_appositive_roles(self, text: str, mentions: list[Mention]) -> list[Mention]:

@@ -13,6 +13,8 @@ on the publication date when, in this order:
   3. for the offices in CONTEXT_OFFICES only, the sentence (else the one before) names exactly one fitting
      place, or exactly one state as a government ("het Noord-Koreaanse regime", "Moskou reageerde", a
      state's office holder): "de minister van Buitenlandse Zaken noemde het absurd".
+A state's body is framed the same way by its name ("Russische ministerie van Defensie"): the bare "het
+ministerie van Defensie" is that body when rule 3 finds that state's government.
 Only a definite or possessive noun counts ("de", "zijn", "haar"); "een", "voormalige", a name right after
 it or its complement (apposition: "de gouverneur van Koersk, Roman Starovojt," the name links) or right
 before it ("Kim Yo-jong, de zus van ...") leave it unlinked, as
@@ -40,6 +42,7 @@ OFFICES = frozenset({
     "ambassadeur", "VN-ambassadeur", "premier", "president",
     "minister van Buitenlandse Zaken", "buitenlandminister", "minister van Defensie", "defensieminister",
     "minister van Natuurlijke Hulpbronnen", "minister van Hulpbronnen",
+    "ministerie van Buitenlandse Zaken", "ministerie van Defensie",
 })  # fmt: skip
 # Offices a sentence's (or the previous sentence's) context may resolve without a complement. "de president",
 # "de premier", "de leider" are left out: they refer back to whoever the article last called that, often
@@ -47,6 +50,7 @@ OFFICES = frozenset({
 CONTEXT_OFFICES = frozenset({
     "gouverneur", "burgemeester", "minister van Buitenlandse Zaken", "buitenlandminister", "minister van Defensie",
     "defensieminister", "minister van Natuurlijke Hulpbronnen", "minister van Hulpbronnen",
+    "ministerie van Buitenlandse Zaken", "ministerie van Defensie",
 })  # fmt: skip
 # words around the anchor inside a role phrase that are not part of the office noun
 _FILLER = frozenset("van de het in bij uit regio oblast provincie kraj stad havenstad grensregio".split())
@@ -57,7 +61,7 @@ _MODIFIER = re.compile(r"door|[A-ZÀ-ÖØ-Þ][\w'’-]*|[\w-]+e")
 _ARTICLES = frozenset("van in bij uit de het die deze dat dit".split())
 _BACK_REFERENCE = frozenset("regio stad provincie oblast grensregio havenstad hoofdstad streek".split())
 # "hun" never points at one person ("de staatsmedia ... hun leider")
-_DETERMINERS = frozenset({"de", "zijn", "haar", "diens"})
+_DETERMINERS = frozenset({"de", "het", "zijn", "haar", "diens"})
 _POSSESSIVES = frozenset({"zijn", "haar", "diens"})
 _STOPS = frozenset("een geen voormalige voormalig oud-minister toenmalige vorige nieuwe nieuw".split())
 # "de (door Rusland aangestelde) gouverneur": a complement after the noun ends at punctuation or a clause word
@@ -75,6 +79,9 @@ class Frame:
     office: str  # the bare noun: "gouverneur", "minister van Buitenlandse Zaken"
     anchors: frozenset[str]  # entity ids the role hangs on: {"nm:koersk"}, {"Q148", "Q18808"}
     role: str
+    # a body, not a person: "het ministerie van Defensie" framed by the name "Russische ministerie van Defensie"
+    # is that body itself, whoever holds what
+    body: str | None = None
 
 
 def office_of(phrase: str, spans: list[tuple[int, int]]) -> str | None:
@@ -215,7 +222,7 @@ class OfficeResolver:
                 fits = self._fits_in_context(text, mentions, m, frames, day)
         holders = {}
         for frame in fits:
-            holder = self.holder(frame.role, day)
+            holder = self.entities[frame.body] if frame.body else self.holder(frame.role, day)
             if holder is not None and self._modifiers_agree(pre, frame, holder):
                 holders[frame.role] = (holder, frame)
         if len(holders) != 1:
@@ -223,7 +230,7 @@ class OfficeResolver:
         role, (holder, frame) = holders.popitem()
         states = [a for a in frame.anchors if self.entities[a].type == "country"]
         return replace(m, entity_id=holder.id, kind="role", refers_to=states[0] if len(states) == 1 else None,
-                       role=role)
+                       role=None if frame.body else role)
 
     def _genitive_owner(self, text: str, earlier: list[Mention], m: Mention) -> Mention | None:
         """"Kims zus", "Poetins woordvoerder": a person's genitive right before the office owns it."""
