@@ -8,6 +8,7 @@ folder is there, on every sentence of ../shared/realnews.
 from __future__ import annotations
 
 import random
+import re
 from datetime import date
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from newsmon.events_tense import (
     _Runs,
     clause_spans,
 )
+from newsmon.text import _BOUNDARY
 
 REALNEWS = Path(__file__).resolve().parents[2] / "shared" / "realnews"
 
@@ -215,3 +217,23 @@ def test_tense_key_words_corner_cases() -> None:
     assert _Runs("Een İs hier").has(*_PERFECT_KEYS)  # the pattern's case-insensitive İ = i
     assert _Runs("Hij eiſt het").has(*_FUTURE_KEYS) and _FUTURE.search("Hij eiſt het")  # long s = s in the pattern
     assert not _Runs("zal_ zalm").has(*_FUTURE_KEYS)  # inside a longer run of word characters
+
+
+_PLAIN_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)]*\s+|\n+")  # what text._BOUNDARY is written faster for
+
+
+def _real_fields() -> list[str]:
+    if not REALNEWS.is_dir():
+        return []
+    return [sample.text for folder in sorted(REALNEWS.glob("batch*")) for sample in load_batch(folder)]
+
+
+@pytest.mark.parametrize("source", ["written", "realnews"])
+def test_sentence_boundaries_are_the_plain_patterns(source: str) -> None:
+    corners = ["Echt?! Ja…” Nee.)\n\n\nDus. 3.5 en v.s.\nA!\t'B'", "..\n.\n", ""]
+    written = [" ".join(WRITTEN), "\n\n".join(WRITTEN), *corners]
+    texts = {"written": written, "realnews": _real_fields()}[source]
+    if not texts:
+        pytest.skip("../shared/realnews is not there")
+    for text in texts:
+        assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in _PLAIN_BOUNDARY.finditer(text)]
