@@ -126,3 +126,15 @@ def test_analyze_cli_contract(tmp_path: Path) -> None:
     (event,) = [e for e in data["events"] if e["expression"] == "donderdag"]
     assert (event["start"], event["end"], event["precision"]) == ("2019-04-25", "2019-04-25", "day")
     assert set(event["entity_ids"]) >= {"Q56226", "Q7747"}
+
+
+def test_an_event_name_also_mentions_the_states_and_places_it_names(gaz: Gazetteer) -> None:
+    text = ("Sinds de Russische invasie van Oekraïne en de top van Singapore is veel veranderd. "
+            "Over de Oekraïne-oorlog zei hij niets.")
+    found = [(m.surface, m.entity_id) for m in gaz.find(text, date(2024, 5, 1)) if m.entity_id]
+    assert ("Russische invasie van Oekraïne", "nm:russische-invasie-oekraine") in found
+    assert ("Oekraïne", "Q212") in found and ("Singapore", "Q334") in found
+    # a name that starts where the event's name starts is not split off (a mention is keyed by its start)
+    starts = [m.start for m in gaz.find(text, date(2024, 5, 1))]
+    assert len(starts) == len(set(starts))
+    assert [s for s, _ in found].count("Oekraïne") == 1

@@ -269,7 +269,7 @@ class Gazetteer:
         # Headlines say "Kim" and leave the full name to the body: for title and lead, a surname may
         # point ahead to an entity the article names in full anywhere (if only one fits).
         state.named_anywhere = set()
-        fields = [(field, text, _select(text, self._matcher.find_matches_as_indexes(text, overlapping=True)))
+        fields = [(field, text, self._select_with_nested(text, self._matcher.find_matches_as_indexes(text, True)))
                   for field, text in (("title", title), ("lead", lead), ("body", body)) if text]  # fmt: skip
         for _field, text, selected in fields:
             for i, _start, end in selected:
@@ -285,6 +285,23 @@ class Gazetteer:
             split = sentences.get(field) if sentences else None
             found.extend(self._find_in(text, field, published, state, selected, split))
         return found
+
+    def _select_with_nested(self, text: str, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """The longest matches (`_select`), and inside the name of an event, treaty or the like the states and
+        places it names: "de Russische invasie van Oekraïne" mentions Ukraine, "de top van Singapore" Singapore."""
+        chosen = _select(text, matches)
+        events = [(a, b) for i, a, b in chosen if self._is_event_name(i)]
+        if not events:
+            return chosen
+        # each inner name starts after the outer one: a mention is keyed by where it starts
+        inner = [m for m in matches if any(a < m[1] and m[2] <= b for a, b in events)
+                 and self._patterns[m[0]][0].kind == "name"
+                 and self.entities[self._patterns[m[0]][0].target].type in {"country", "place"}]  # fmt: skip
+        return sorted(chosen + _select(text, inner), key=lambda m: (m[1], -m[2]))
+
+    def _is_event_name(self, index: int) -> bool:
+        first = self._patterns[index][0]
+        return first.kind == "name" and self.entities[first.target].type == "other"
 
     def _find_in(
         self, text: str, field: str, published: date, state: _Coreference, selected: list[tuple[int, int, int]],
