@@ -190,6 +190,34 @@ def test_weights_are_the_strongest_hit_of_the_match() -> None:
     assert outcomes == {"none", "empty", "hits"}
 
 
+def test_an_or_gives_its_parts_hits_in_order() -> None:
+    """An OR's key-word tests (for the whole OR, for a run of phrases among other parts) never drop a part's hits:
+    the OR's hits are its plain words' hits, then each other part's own hits, in the order written."""
+    from newsmon.entities import Gazetteer
+    from newsmon.topics import Rule, _entity_info, _units
+
+    gazetteer = Gazetteer.load()
+    parts = ["country:KP", '"de twee landen"', '"beide leiders"', '"sloten * verdrag"', "type:person",
+             '"twee dagen"', "raket*", "verdrag", "Kim"]  # fmt: skip
+    document = Document.build(
+        "Kim Jong-un en Poetin sloten dinsdag een verdrag. De twee landen leveren elkaar raketten.\n\n"
+        "Noord-Koreaanse soldaten vechten in Koersk. Beide leiders ontkennen dat, de twee landen ook.\n\n"
+        "Washington dreigt met sancties. Het weer blijft droog.",
+        date(2024, 6, 19), title="Kim en Poetin op top in Pyongyang", lead="Het bezoek duurt twee dagen.",
+    )
+    units = _units(document, gazetteer.find_in_document(document), _entity_info(gazetteer))
+    words = Rule(" OR ".join(p for p in parts if not p.startswith(('"', "country", "type"))), "test", {})
+    others = [Rule(p, "test", {}) for p in parts if p.startswith(('"', "country", "type"))]
+    either = Rule(" OR ".join(parts), "test", {})
+    held = 0
+    for unit in units:
+        found = [r.match(unit.scope) for r in [words, *others]]
+        expected = None if all(f is None for f in found) else [h for f in found for h in f or []]
+        assert either.match(unit.scope) == expected, unit.text
+        held += expected is not None
+    assert 0 < held < len(units)
+
+
 _TENSE_PATTERNS = [(_PERFECT, _PERFECT_KEYS), (_REPORTATIVE_PERFECT, _REPORTATIVE_KEYS), (_FUTURE, _FUTURE_KEYS),
                    (_TE_INFINITIVE, _TE_KEYS)]  # fmt: skip
 
