@@ -59,6 +59,28 @@ def linked(mentions: list[Mention]) -> list[tuple[str, str]]:
             "Institute for the Study of War",
             "nm:institute-for-the-study-of-war",
         ),
+        # Armed forces and fleets name their state too; ministries in their "voor" and neuter forms
+        (
+            "Volgens het Zuid-Koreaanse leger vloog de raket 600 kilometer.",
+            "Zuid-Koreaanse leger",
+            "nm:zuid-koreaanse-strijdkrachten",
+        ),
+        ("Schepen van de Pacifische Vloot oefenden bij Vladivostok.", "Pacifische Vloot", "nm:pacifische-vloot"),
+        (
+            "Het Chinese ministerie voor Buitenlandse Zaken reageerde kort.",
+            "Chinese ministerie voor Buitenlandse Zaken",
+            "nm:chinese-ministerie-van-buitenlandse-zaken",
+        ),
+        (
+            "Een Oekraïens ministerie van Defensie bestaat sinds 1991.",
+            "Oekraïens ministerie van Defensie",
+            "nm:oekraiense-ministerie-van-defensie",
+        ),
+        # Companies, airports, leagues and analysts
+        ("Rheinmetall bouwt een munitiefabriek in Litouwen.", "Rheinmetall", "nm:rheinmetall"),
+        ("Het vliegtuig landde op Sjeremetjevo.", "Sjeremetjevo", "nm:sjeremetjevo"),
+        ("Hij speelde jaren in de KHL voordat hij naar Canada ging.", "KHL", "nm:khl"),
+        ("Volgens Andrei Lankov verandert er weinig.", "Andrei Lankov", "nm:andrei-lankov"),
         # Persons outside the two countries' leaderships
         ("De Hongaarse premier Viktor Orbán reisde naar Moskou.", "Viktor Orbán", "nm:viktor-orban"),
         ("Woordvoerder Guo Jiakun zei dat China geen partij is.", "Guo Jiakun", "nm:guo-jiakun"),
@@ -123,6 +145,16 @@ def test_an_organ_named_in_full_explains_its_short_form(gaz: Gazetteer) -> None:
         "Het Centraal Comité keurde het plan goed."
     )
     assert linked(gaz.find(korea, date(2024, 1, 1))).count(("Centraal Comité", cc)) == 1
+
+
+def test_an_airport_phrase_leaves_the_city_its_own_mention(gaz: Gazetteer) -> None:
+    found = linked(gaz.find("Het toestel landde op de luchthaven van Kuala Lumpur.", date(2024, 6, 1)))
+    assert found == [("Kuala Lumpur", "nm:kuala-lumpur")]
+
+
+def test_an_army_named_by_its_adjective_still_names_the_state(gaz: Gazetteer) -> None:
+    (army,) = gaz.find("Het Zuid-Koreaanse leger meldt een lancering.", date(2024, 6, 1))
+    assert (army.entity_id, army.refers_to) == ("nm:zuid-koreaanse-strijdkrachten", "Q884")
 
 
 @pytest.mark.parametrize(
