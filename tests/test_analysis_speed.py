@@ -16,10 +16,23 @@ import pytest
 
 from newsmon.document import Document
 from newsmon.evaluate import load_batch
-from newsmon.events import _FOUR_DIGITS, PATTERNS, TRIGGERS, _kinds
+from newsmon.events import (
+    _FOUR_DIGITS,
+    _RECURRING,
+    _RECURRING_BEFORE,
+    _YEAR_CONTEXT_BEFORE,
+    PATTERNS,
+    TRIGGERS,
+    YEAR_CONTEXT,
+    _kinds,
+)
 from newsmon.events_tense import (
     _FUTURE,
+    _FUTURE_BEFORE,
     _FUTURE_KEYS,
+    _FUTURE_MODIFIER,
+    _PAST_BEFORE,
+    _PAST_MODIFIER,
     _PAST_WORD,
     _PERFECT,
     _PERFECT_KEYS,
@@ -190,6 +203,34 @@ def test_weights_are_the_strongest_hit_of_the_match() -> None:
     assert outcomes == {"none", "empty", "hits"}
 
 
+def test_an_or_gives_its_parts_hits_in_order() -> None:
+    """An OR's key-word tests (for the whole OR, for a run of phrases among other parts) never drop a part's hits:
+    the OR's hits are its plain words' hits, then each other part's own hits, in the order written."""
+    from newsmon.entities import Gazetteer
+    from newsmon.topics import Rule, _entity_info, _units
+
+    gazetteer = Gazetteer.load()
+    parts = ["country:KP", '"de twee landen"', '"beide leiders"', '"sloten * verdrag"', "type:person",
+             '"twee dagen"', "raket*", "verdrag", "Kim"]  # fmt: skip
+    document = Document.build(
+        "Kim Jong-un en Poetin sloten dinsdag een verdrag. De twee landen leveren elkaar raketten.\n\n"
+        "Noord-Koreaanse soldaten vechten in Koersk. Beide leiders ontkennen dat, de twee landen ook.\n\n"
+        "Washington dreigt met sancties. Het weer blijft droog.",
+        date(2024, 6, 19), title="Kim en Poetin op top in Pyongyang", lead="Het bezoek duurt twee dagen.",
+    )
+    units = _units(document, gazetteer.find_in_document(document), _entity_info(gazetteer))
+    words = Rule(" OR ".join(p for p in parts if not p.startswith(('"', "country", "type"))), "test", {})
+    others = [Rule(p, "test", {}) for p in parts if p.startswith(('"', "country", "type"))]
+    either = Rule(" OR ".join(parts), "test", {})
+    held = 0
+    for unit in units:
+        found = [r.match(unit.scope) for r in [words, *others]]
+        expected = None if all(f is None for f in found) else [h for f in found for h in f or []]
+        assert either.match(unit.scope) == expected, unit.text
+        held += expected is not None
+    assert 0 < held < len(units)
+
+
 _TENSE_PATTERNS = [(_PERFECT, _PERFECT_KEYS), (_REPORTATIVE_PERFECT, _REPORTATIVE_KEYS), (_FUTURE, _FUTURE_KEYS),
                    (_TE_INFINITIVE, _TE_KEYS)]  # fmt: skip
 
@@ -237,3 +278,26 @@ def test_sentence_boundaries_are_the_plain_patterns(source: str) -> None:
         pytest.skip("../shared/realnews is not there")
     for text in texts:
         assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in _PLAIN_BOUNDARY.finditer(text)]
+
+
+_BEFORE_PATTERNS = [(_RECURRING, _RECURRING_BEFORE), (YEAR_CONTEXT, _YEAR_CONTEXT_BEFORE),
+                    (_PAST_MODIFIER, _PAST_BEFORE), (_FUTURE_MODIFIER, _FUTURE_BEFORE)]  # fmt: skip
+
+
+@pytest.mark.parametrize("source", ["written", "realnews"])
+def test_last_word_tests_never_skip_a_text_the_pattern_matches(source: str) -> None:
+    """The patterns that read the words before an expression ("elke", "sinds", "afgelopen", "volgende" last)
+    are searched only where LastWord.may_end says they can match: never where they do."""
+    written = [*WRITTEN, "Sinds  ", "elke\n", "Ieder jaar op de ", "tot en met", "t/m ", "AFGELOPEN\t", "vorigeX ",
+               "de eerstvolgende", "İn ", "ıN ", "ſinds ", "in", " ", "", "medio-", "van_ ", "vanaf\u00a0"]  # fmt: skip
+    texts = {"written": written, "realnews": _real_sentences()}[source]
+    if not texts:
+        pytest.skip("../shared/realnews is not there")
+    cuts = [(t, i) for t in texts for i in sorted({0, len(t)} | {m.start() for m in re.finditer(r"\b", t)}
+                                                  | {m.end() for m in re.finditer(r"\s+", t)})]  # fmt: skip
+    skipped = [(p.pattern[:20], t[:i]) for t, i in cuts for p, last in _BEFORE_PATTERNS
+               if not last.may_end(t, i) and p.search(t[:i])]  # fmt: skip
+    assert not skipped, skipped[:5]
+    for p, last in _BEFORE_PATTERNS:  # each pattern matches somewhere, and the test skips most places
+        assert any(p.search(t[:i]) for t, i in cuts), p.pattern[:20]
+        assert sum(last.may_end(t, i) for t, i in cuts) < len(cuts) / 2

@@ -41,7 +41,14 @@ from newsmon.events_calendar import (
     resolve,
     week_of,
 )
-from newsmon.events_tense import Tense, clause_spans, clause_tense, forced_direction, tense_of_clause
+from newsmon.events_tense import (
+    LastWord,
+    Tense,
+    clause_spans,
+    clause_tense,
+    forced_direction,
+    tense_of_clause,
+)
 from newsmon.text import Sentence, split_sentences
 
 RULES_VERSION = "2"
@@ -75,6 +82,9 @@ _SENTENCE_OPENING = re.compile(r"(?:^|[:;,(\[\u2013\u2014-])\s*[\"'\u2018\u201c\
 # Recurring days and months are no dated event: "elke maandag", "iedere zomer", "elk jaar op 9 mei".
 _RECURRING = re.compile(r"\b(?:elke|iedere|ieder|alle)\s+$|\b(?:elk|ieder)\s+jaar\s+(?:op|in|rond|met)\s+(?:de\s+)?$",
                         re.I)
+# the words those patterns and YEAR_CONTEXT end with (the last of several: "tot en met", "t/m"): see LastWord
+_RECURRING_BEFORE = LastWord("elke iedere ieder alle op in rond met de")
+_YEAR_CONTEXT_BEFORE = LastWord("in sinds tot vanaf na voor tussen en van uit medio rond jaar het m met", space=False)
 # "in de morgen", "de volgende morgen": the morning, not tomorrow.
 _MORNING = re.compile(r"\b(?:de|die|deze|elke|iedere|volgende|goede|een|zondag|zaterdag)\s+$", re.I)
 # "de herfst van zijn leven": a season of something that is not a year.
@@ -170,7 +180,7 @@ def find_expressions(
             continue
         # a name can only be found where its words are: the others are not searched
         name_patterns = tuple(p for n, p in all_names if n in sentence.text)
-        clauses = clause_spans(sentence.text)
+        clauses: list[tuple[int, int]] | None = None  # cut when an expression's tense is first needed
         tenses: dict[tuple[int, int], Tense] = {}  # worked out only for clauses that hold an expression
         own: dict[int, Tense] = {}  # each clause's own tense, read once (tense_of_clause)
         taken: list[tuple[int, int]] = []
@@ -178,21 +188,29 @@ def find_expressions(
             for m in pattern.finditer(sentence.text):
                 if any(s < m.end() and m.start() < e for s, e in taken):
                     continue
-                if kind == "year" and not YEAR_CONTEXT.search(sentence.text[: m.start()]):
+                if kind == "year" and not (_YEAR_CONTEXT_BEFORE.may_end(sentence.text, m.start())
+                                           and YEAR_CONTEXT.search(sentence.text[: m.start()])):  # fmt: skip
                     continue
-                if _is_name(kind, m, sentence.text) or _RECURRING.search(sentence.text[: m.start()]):
+                if _is_name(kind, m, sentence.text) or (_RECURRING_BEFORE.may_end(sentence.text, m.start())
+                                                        and _RECURRING.search(sentence.text[: m.start()])):  # fmt: skip
                     continue
                 if name_patterns and _inside(name_patterns, sentence.text, m.start(), m.end()):
                     continue
-                i = next((i for i, (a, b) in enumerate(clauses) if a <= m.start() < b), 0)
-                clause = clauses[i] if clauses else (0, len(sentence.text))
-                if clause not in tenses:
-                    tenses[clause] = tense_of_clause(sentence.text, clauses, i, own)
-                tense = forced_direction(sentence.text, m.start(), m.end()) or tenses[clause]
                 unresolvable = kind in {"relative_event", "vague", "anaphoric"}
-                resolved = None if unresolvable else resolve(kind, m, published, tense)
-                if resolved is None and not unresolvable:
-                    continue
+                resolved = None
+                if not unresolvable:  # dated by the words at it, else by the tense of its clause
+                    tense = forced_direction(sentence.text, m.start(), m.end())
+                    if tense is None:
+                        if clauses is None:
+                            clauses = clause_spans(sentence.text)
+                        i = next((i for i, (a, b) in enumerate(clauses) if a <= m.start() < b), 0)
+                        clause = clauses[i] if clauses else (0, len(sentence.text))
+                        if clause not in tenses:
+                            tenses[clause] = tense_of_clause(sentence.text, clauses, i, own)
+                        tense = tenses[clause]
+                    resolved = resolve(kind, m, published, tense)
+                    if resolved is None:
+                        continue
                 taken.append((m.start(), m.end()))
                 start, end = sentence.start + m.start(), sentence.start + m.end()
                 if kind == "anaphoric":

@@ -211,12 +211,46 @@ def tense_of_clause(sentence: str, clauses: list[tuple[int, int]], i: int, own: 
     return subordinate_tense(sentence[a:b], tense, governing)
 
 
+class LastWord:
+    r"""What a pattern `\b(?:word|...)\s+$` (or `\s*$`) needs of the text it searches: one of its words last,
+    followed by white space to the end (`space`: at least one character of it). `may_end` reads that from the
+    end of the text, so the pattern, which would try its words at every position, is only searched when it can
+    match; it answers False only when the pattern cannot match (a word with letters other than ASCII ones is
+    left to the pattern's own case-insensitive matching)."""
+
+    def __init__(self, words: str, space: bool = True) -> None:
+        self.words = frozenset(words.split())
+        self.longest = max(map(len, self.words))
+        self.space = space
+
+    def may_end(self, text: str, end: int) -> bool:
+        """Whether text[:end] may end in one of the words (and the white space)."""
+        last = end
+        while last and text[last - 1].isspace():
+            last -= 1
+        if self.space and last == end:
+            return False
+        first = last
+        while first and (text[first - 1].isalnum() or text[first - 1] == "_"):  # \w
+            first -= 1
+            if last - first > self.longest:  # a longer word: each character of the pattern matches one
+                return False
+        word = text[first:last]
+        return not word.isascii() or word.lower() in self.words
+
+
+_PAST_BEFORE = LastWord("afgelopen vorige vorig jongstleden voorbije sinds sedert")  # _PAST_MODIFIER's words
+_FUTURE_BEFORE = LastWord("volgende volgend komende komend aanstaande eerstvolgende")  # _FUTURE_MODIFIER's
+
+
 def forced_direction(sentence: str, start: int, end: int) -> Tense | None:
     """Past or future when the words right at sentence[start:end] decide it, else None."""
     before, after = sentence[:start], sentence[end:]
     head = sentence[start:end].split(maxsplit=1)[0] + " " if sentence[start:end].strip() else ""
-    if _PAST_MODIFIER.search(before) or _PAST_MODIFIER.fullmatch(head) or _PAST_AFTER.match(after):
+    if ((_PAST_BEFORE.may_end(sentence, start) and _PAST_MODIFIER.search(before)) or _PAST_MODIFIER.fullmatch(head)
+            or _PAST_AFTER.match(after)):  # fmt: skip
         return "past"
-    if _FUTURE_MODIFIER.search(before) or _FUTURE_MODIFIER.fullmatch(head) or _FUTURE_AFTER.match(after):
+    if ((_FUTURE_BEFORE.may_end(sentence, start) and _FUTURE_MODIFIER.search(before))
+            or _FUTURE_MODIFIER.fullmatch(head) or _FUTURE_AFTER.match(after)):  # fmt: skip
         return "future"
     return None

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from itertools import pairwise
+from itertools import groupby, pairwise
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
@@ -241,6 +241,7 @@ Matcher = Callable[[Scope, float], "list[Hit] | None"]
 # NO_HITS when it holds without hits (a NOT).
 Weigher = Callable[[Scope, float], "float | None"]
 NO_HITS = float("-inf")
+_NO_INFO: tuple[str | None, str] = (None, "")  # an entity the gazetteer does not describe: no country, no type
 
 
 def _glob(word: str) -> re.Pattern[str] | None:
@@ -432,13 +433,18 @@ class Rule:
             return reading.all(parts)
         if isinstance(node, (OrOperation, UnknownOperation)):
             words = [c for c in node.children if isinstance(c, Word)]
-            others = [self._compile(c, reading) for c in node.children if not isinstance(c, Word)]
+            others: list[Part[R]] = []
+            # phrases next to each other among other parts ("country:KP OR ... OR "a b" OR "c d""): one key-word
+            # test for the run (the parts' order, which is the hits' order, is kept)
+            rest = [c for c in node.children if not isinstance(c, Word)]
+            for keyed, group in groupby(rest, key=lambda c: isinstance(c, Phrase) and _key_words([c]) is not None):
+                run = list(group)
+                if keyed and len(run) > 1:
+                    others.append(_keyed(run, reading.any([self._compile(c, reading) for c in run])))
+                else:
+                    others += [self._compile(c, reading) for c in run]
             either = reading.any(([reading.words([str(w.value) for w in words])] if words else []) + others)
-            needed = _key_words(node.children)
-            if needed is None:
-                return either
-            # words and phrases: none holds unless the sentence has one of their key words
-            return lambda scope, weight: None if scope.vocabulary.isdisjoint(needed) else either(scope, weight)
+            return _keyed(node.children, either)
         if isinstance(node, SearchField):
             return self._field(node, reading)
         if isinstance(node, Proximity):
@@ -475,17 +481,27 @@ class Rule:
         if name not in {"entity", "country", "type"}:
             raise ConfigError(f"{self._where}: unknown field {name!r} in {self.source!r}")
 
+        compared = {"entity": None, "country": 0, "type": 1}[name]  # the id, or which of its (country, type)
+
         def by_entity(scope: Scope, weight: float) -> list[Hit] | None:
-            hits = []
-            for m in scope.mentions:
-                if m.entity_id is None:
-                    continue
-                country, etype = scope.entity_info.get(m.entity_id, (None, ""))
-                if {"entity": m.entity_id, "country": country, "type": etype}[name] == value:
-                    hits.append(Hit(scope.field, m.start, m.end, m.surface, weight))
+            if not scope.mentions:
+                return None
+            info = scope.entity_info
+            hits = [Hit(scope.field, m.start, m.end, m.surface, weight) for m in scope.mentions if m.entity_id
+                    is not None and (info.get(m.entity_id, _NO_INFO)[compared] if compared is not None
+                                     else m.entity_id) == value]  # fmt: skip
             return hits or None
 
         return reading.from_matcher(by_entity)
+
+
+def _keyed(children: Sequence[Item], either: Part[R]) -> Part[R]:
+    """An OR of `children`, tested only in a scope that has a key word of them (when they are all plain words
+    and phrases, see _key_words): none holds in the others."""
+    needed = _key_words(children)
+    if needed is None:
+        return either
+    return lambda scope, weight: None if scope.vocabulary.isdisjoint(needed) else either(scope, weight)
 
 
 def _key_words(children: Sequence[Item]) -> frozenset[str] | None:
@@ -908,6 +924,8 @@ def _without_places(
     """The sentence's mentions, words and tokens without the states it names only as a location: after "nabij",
     "ten oosten van" and the like, or after a bare "bij" in a sentence at sea ("bij Rusland in zee"). `tokens`
     may be None (not found yet): they are found here when the sentence names a state."""
+    if not mentions or _NEAR_LAST.isdisjoint(words):  # every location phrase ends in one of these words
+        return mentions, words, tokens
     states = [m for m in mentions if m.entity_id and info.get(m.entity_id, (None, ""))[1] in _STATE_TYPES]
     if not states:
         return mentions, words, tokens
