@@ -301,3 +301,31 @@ def test_last_word_tests_never_skip_a_text_the_pattern_matches(source: str) -> N
     for p, last in _BEFORE_PATTERNS:  # each pattern matches somewhere, and the test skips most places
         assert any(p.search(t[:i]) for t, i in cuts), p.pattern[:20]
         assert sum(last.may_end(t, i) for t, i in cuts) < len(cuts) / 2
+
+
+def test_wildcard_matchers_share_the_token_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wildcard words judge each token once, in a log all matchers share that starts again when full: each
+    matcher still finds exactly the tokens its words match, whenever it was made and however often the log
+    restarted."""
+    import fnmatch
+
+    from newsmon.topics import _TOKENS, Scope, _word_finder
+
+    monkeypatch.setattr(_TOKENS, "LIMIT", 60)
+    rnd = random.Random(5)
+    stems = ["raket", "verdrag", "bezoek", "sanctie", "olie", "handel", "kern", "x", "ontmoet"]
+    words_of = [["raket*", "verdrag"], ["bezoek*", "ontmoet?ng", "olie"], ["*handel*", "kern?"]]
+    finders = [(words, _word_finder(words)) for words in words_of[:2]]
+    for article in range(40):
+        if article == 20:
+            finders.append((words_of[2], _word_finder(words_of[2])))  # made after hundreds of tokens were logged
+        sentences = [[rnd.choice(stems) + rnd.choice(["", "en", "s", "ing", "ten", str(rnd.randint(0, 99))])
+                      for _ in range(rnd.randint(1, 12))] for _ in range(rnd.randint(1, 6))]  # fmt: skip
+        scopes = [Scope("body", words, [], {}) for words in sentences]
+        whole = frozenset().union(*(s.vocabulary for s in scopes))
+        for scope in scopes:
+            scope.article_vocabulary = whole
+            for words, find in finders:
+                expected = {t for t in scope.vocabulary if any(fnmatch.fnmatchcase(t, w.lower()) for w in words)}
+                assert find(scope) == expected, (words, sorted(scope.vocabulary))
+    assert _TOKENS.base > 0  # the log did start again
