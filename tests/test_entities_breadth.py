@@ -116,6 +116,24 @@ def test_russian_offices_resolve_by_date(gaz: Gazetteer, phrase: str, day: date,
     assert [m.entity_id for m in roles] == [holder]
 
 
+@pytest.mark.parametrize(
+    ("phrase", "day", "holder"),
+    [
+        ("de Hongaarse premier", date(2019, 5, 1), "nm:viktor-orban"),
+        ("de Israëlische premier", date(2020, 5, 1), "nm:benjamin-netanyahu"),
+        ("de Israëlische premier", date(2022, 3, 1), "nm:naftali-bennett"),
+        ("de Israëlische premier", date(2023, 3, 1), "nm:benjamin-netanyahu"),
+        ("de Poolse president", date(2024, 3, 1), "nm:andrzej-duda"),
+        ("de Poolse president", date(2025, 9, 1), "nm:karol-nawrocki"),
+        ("de Finse president", date(2023, 3, 1), "nm:sauli-niinisto"),
+        ("de Zweedse premier", date(2023, 3, 1), "nm:ulf-kristersson"),
+    ],
+)
+def test_leaders_of_often_quoted_states_resolve_by_date(gaz: Gazetteer, phrase: str, day: date, holder: str) -> None:
+    roles = [m for m in gaz.find(f"Volgens {phrase} is het akkoord gesloten.", day) if m.kind == "role"]
+    assert [m.entity_id for m in roles] == [holder]
+
+
 def test_before_the_first_holder_a_role_names_no_one(gaz: Gazetteer) -> None:
     roles = [
         m
