@@ -109,6 +109,9 @@ def test_category_members_link(gaz: Gazetteer, text: str, surface: str, entity: 
         ("de voorzitter van de Doema", date(2018, 3, 1), "nm:vjatsjeslav-volodin"),
         ("de directeur van de Russische centrale bank", date(2024, 3, 1), "nm:elvira-nabioellina"),
         ("de Russische centralebankpresident", date(2024, 3, 1), "nm:elvira-nabioellina"),
+        ("de Tsjetsjeense leider", date(2024, 10, 1), "nm:ramzan-kadyrov"),
+        ("de Russische vicepremier voor het Verre Oosten", date(2023, 9, 1), "nm:joeri-troetnev"),
+        ("de Gazprom-topman", date(2022, 9, 1), "nm:aleksej-miller"),
     ],
 )
 def test_russian_offices_resolve_by_date(gaz: Gazetteer, phrase: str, day: date, holder: str) -> None:
