@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -45,6 +46,7 @@ from newsmon.events_tense import (
     clause_spans,
 )
 from newsmon.text import _BOUNDARY
+from newsmon.topics import Hit, Scope, _proximity, _tokens, _words
 
 REALNEWS = Path(__file__).resolve().parents[2] / "shared" / "realnews"
 
@@ -329,3 +331,45 @@ def test_wildcard_matchers_share_the_token_log(monkeypatch: pytest.MonkeyPatch) 
                 expected = {t for t in scope.vocabulary if any(fnmatch.fnmatchcase(t, w.lower()) for w in words)}
                 assert find(scope) == expected, (words, sorted(scope.vocabulary))
     assert _TOKENS.base > 0  # the log did start again
+
+
+def _proximity_from_hits(words: list[str], distance: int) -> Callable[[Scope, float], list[Hit] | None]:
+    """The proximity matcher as first written: every word's hits (with offsets), then their token indexes."""
+    singles = [_words([w]) for w in words]
+
+    def match(scope: Scope, weight: float) -> list[Hit] | None:
+        found = [m(scope, weight) for m in singles]
+        if not all(found):
+            return None
+        index_of = {t[1]: i for i, t in enumerate(scope.tokens)}
+        positions = [[index_of[h.start] for h in hits or []] for hits in found]
+        for anchor in positions[0]:
+            window = [min(p, key=lambda i: abs(i - anchor)) for p in positions[1:]]
+            if all(abs(i - anchor) <= distance + len(words) - 1 for i in window):
+                idx = [anchor, *window]
+                return [Hit(scope.field, scope.tokens[min(idx)][1], scope.tokens[max(idx)][2], " ".join(words),
+                            weight)]  # fmt: skip
+        return None
+
+    return match
+
+
+def test_proximity_reads_word_places_as_its_hits_did() -> None:
+    sentences = [
+        "Kim wil raketten ontwikkelen, zegt Poetin; Poetin en Kim ontwikkelden eerder raketmotoren met Kim.",
+        "Ontwikkeling van satellieten: Rusland ontwikkelt raket en satelliet, de raketten ontwikkelen zich.",
+        "Noord-Koreanen werken in Rusland, waar Noord-Koreanen vaak werken en werkten als bouwvakkers.",
+        "Geen van de woorden staat hier.",
+    ]
+    rules = [(["ontwikkel*", "raket*"], 3), (["Kim", "Poetin"], 5), (["Noord-Koreanen", "werken"], 4),
+             (["ontwikkel*", "satelliet*"], 3), (["raket*", "Kim", "ontwikkel*"], 2),
+             (["Kim", "Poetin"], 0)]  # fmt: skip
+    held = 0
+    for text in sentences:
+        tokens = _tokens(text)
+        for words, distance in rules:
+            scope = Scope("body", [t[0] for t in tokens], [], {}, text)
+            expected = _proximity_from_hits(words, distance)(Scope("body", [t[0] for t in tokens], [], {}, text), 1.0)
+            assert _proximity(words, distance)(scope, 1.0) == expected, (words, text)
+            held += expected is not None
+    assert held >= 4

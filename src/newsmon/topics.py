@@ -370,15 +370,18 @@ def _phrase_weight(words: list[str]) -> Weigher:
 
 
 def _proximity(words: list[str], distance: int) -> Matcher:
-    singles = [_words([w]) for w in words]
+    finders = [_word_finder([w]) for w in words]
     term = " ".join(words)
 
     def match(scope: Scope, weight: float) -> list[Hit] | None:
-        found = [m(scope, weight) for m in singles]
+        found = [find(scope) for find in finders]
         if not all(found):
             return None
-        index_of = {t[1]: i for i, t in enumerate(scope.tokens)}
-        positions = [[index_of[h.start] for h in hits or []] for hits in found]
+        # each word's places in the sentence, in the order its hits come (tokens by first place, see _words);
+        # the token offsets are read only for the hit
+        places = scope.positions
+        positions = [[i for t in (sorted(f, key=lambda t: places[t][0]) if len(f) > 1 else f) for i in places[t]]
+                     for f in found]  # fmt: skip
         for anchor in positions[0]:
             window = [min(p, key=lambda i: abs(i - anchor)) for p in positions[1:]]
             if all(abs(i - anchor) <= distance + len(words) - 1 for i in window):
