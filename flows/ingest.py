@@ -41,6 +41,7 @@ from newsmon.pipeline import (
     PageOutcome,
     Steps,
     fetch_and_extract,
+    fetched_ahead,
     format_summary,
     poll_feeds,
     run_ingest,
@@ -64,12 +65,20 @@ def load_task(store: Store, batch: LoadBatch) -> None:
     store.load_batch(batch)
 
 
+def fetch_ahead(config: Config, parts: Sequence[Sequence[FetchJob]]) -> Iterator[list[PageOutcome]]:
+    """Each batch's fetch+extract task is submitted to the flow's task runner as soon as the one
+    before it is done, so it runs while the flow loads that one (one fetch at a time: the per-host
+    limits hold)."""
+    return fetched_ahead(lambda part: fetch_extract_task.submit(quote(config), quote(part)), parts)
+
+
 # quote(): Prefect walks task arguments to record their lineage; a batch of thousands of rows is
 # data, not upstream futures, and walking it cost more than the work itself.
 PREFECT_STEPS = Steps(
     poll=lambda config, states: poll_task(quote(config), quote(states)),
     fetch_and_extract=lambda config, jobs: fetch_extract_task(quote(config), quote(jobs)),
     load=lambda store, batch: load_task(quote(store), quote(batch)),
+    fetch_batches=fetch_ahead,
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -45,6 +46,7 @@ from newsmon.events_tense import (
     clause_spans,
 )
 from newsmon.text import _BOUNDARY
+from newsmon.topics import Hit, Scope, _proximity, _tokens, _words
 
 REALNEWS = Path(__file__).resolve().parents[2] / "shared" / "realnews"
 
@@ -301,3 +303,73 @@ def test_last_word_tests_never_skip_a_text_the_pattern_matches(source: str) -> N
     for p, last in _BEFORE_PATTERNS:  # each pattern matches somewhere, and the test skips most places
         assert any(p.search(t[:i]) for t, i in cuts), p.pattern[:20]
         assert sum(last.may_end(t, i) for t, i in cuts) < len(cuts) / 2
+
+
+def test_wildcard_matchers_share_the_token_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wildcard words judge each token once, in a log all matchers share that starts again when full: each
+    matcher still finds exactly the tokens its words match, whenever it was made and however often the log
+    restarted."""
+    import fnmatch
+
+    from newsmon.topics import _TOKENS, Scope, _word_finder
+
+    monkeypatch.setattr(_TOKENS, "LIMIT", 60)
+    rnd = random.Random(5)
+    stems = ["raket", "verdrag", "bezoek", "sanctie", "olie", "handel", "kern", "x", "ontmoet"]
+    words_of = [["raket*", "verdrag"], ["bezoek*", "ontmoet?ng", "olie"], ["*handel*", "kern?"]]
+    finders = [(words, _word_finder(words)) for words in words_of[:2]]
+    for article in range(40):
+        if article == 20:
+            finders.append((words_of[2], _word_finder(words_of[2])))  # made after hundreds of tokens were logged
+        sentences = [[rnd.choice(stems) + rnd.choice(["", "en", "s", "ing", "ten", str(rnd.randint(0, 99))])
+                      for _ in range(rnd.randint(1, 12))] for _ in range(rnd.randint(1, 6))]  # fmt: skip
+        scopes = [Scope("body", words, [], {}) for words in sentences]
+        whole = frozenset().union(*(s.vocabulary for s in scopes))
+        for scope in scopes:
+            scope.article_vocabulary = whole
+            for words, find in finders:
+                expected = {t for t in scope.vocabulary if any(fnmatch.fnmatchcase(t, w.lower()) for w in words)}
+                assert find(scope) == expected, (words, sorted(scope.vocabulary))
+    assert _TOKENS.base > 0  # the log did start again
+
+
+def _proximity_from_hits(words: list[str], distance: int) -> Callable[[Scope, float], list[Hit] | None]:
+    """The proximity matcher as first written: every word's hits (with offsets), then their token indexes."""
+    singles = [_words([w]) for w in words]
+
+    def match(scope: Scope, weight: float) -> list[Hit] | None:
+        found = [m(scope, weight) for m in singles]
+        if not all(found):
+            return None
+        index_of = {t[1]: i for i, t in enumerate(scope.tokens)}
+        positions = [[index_of[h.start] for h in hits or []] for hits in found]
+        for anchor in positions[0]:
+            window = [min(p, key=lambda i: abs(i - anchor)) for p in positions[1:]]
+            if all(abs(i - anchor) <= distance + len(words) - 1 for i in window):
+                idx = [anchor, *window]
+                return [Hit(scope.field, scope.tokens[min(idx)][1], scope.tokens[max(idx)][2], " ".join(words),
+                            weight)]  # fmt: skip
+        return None
+
+    return match
+
+
+def test_proximity_reads_word_places_as_its_hits_did() -> None:
+    sentences = [
+        "Kim wil raketten ontwikkelen, zegt Poetin; Poetin en Kim ontwikkelden eerder raketmotoren met Kim.",
+        "Ontwikkeling van satellieten: Rusland ontwikkelt raket en satelliet, de raketten ontwikkelen zich.",
+        "Noord-Koreanen werken in Rusland, waar Noord-Koreanen vaak werken en werkten als bouwvakkers.",
+        "Geen van de woorden staat hier.",
+    ]
+    rules = [(["ontwikkel*", "raket*"], 3), (["Kim", "Poetin"], 5), (["Noord-Koreanen", "werken"], 4),
+             (["ontwikkel*", "satelliet*"], 3), (["raket*", "Kim", "ontwikkel*"], 2),
+             (["Kim", "Poetin"], 0)]  # fmt: skip
+    held = 0
+    for text in sentences:
+        tokens = _tokens(text)
+        for words, distance in rules:
+            scope = Scope("body", [t[0] for t in tokens], [], {}, text)
+            expected = _proximity_from_hits(words, distance)(Scope("body", [t[0] for t in tokens], [], {}, text), 1.0)
+            assert _proximity(words, distance)(scope, 1.0) == expected, (words, text)
+            held += expected is not None
+    assert held >= 4

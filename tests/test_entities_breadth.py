@@ -109,10 +109,31 @@ def test_category_members_link(gaz: Gazetteer, text: str, surface: str, entity: 
         ("de voorzitter van de Doema", date(2018, 3, 1), "nm:vjatsjeslav-volodin"),
         ("de directeur van de Russische centrale bank", date(2024, 3, 1), "nm:elvira-nabioellina"),
         ("de Russische centralebankpresident", date(2024, 3, 1), "nm:elvira-nabioellina"),
+        ("de Tsjetsjeense leider", date(2024, 10, 1), "nm:ramzan-kadyrov"),
+        ("de Russische vicepremier voor het Verre Oosten", date(2023, 9, 1), "nm:joeri-troetnev"),
+        ("de Gazprom-topman", date(2022, 9, 1), "nm:aleksej-miller"),
     ],
 )
 def test_russian_offices_resolve_by_date(gaz: Gazetteer, phrase: str, day: date, holder: str) -> None:
     roles = [m for m in gaz.find(f"Volgens {phrase} is het besluit genomen.", day) if m.kind == "role"]
+    assert [m.entity_id for m in roles] == [holder]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "day", "holder"),
+    [
+        ("de Hongaarse premier", date(2019, 5, 1), "nm:viktor-orban"),
+        ("de Israëlische premier", date(2020, 5, 1), "nm:benjamin-netanyahu"),
+        ("de Israëlische premier", date(2022, 3, 1), "nm:naftali-bennett"),
+        ("de Israëlische premier", date(2023, 3, 1), "nm:benjamin-netanyahu"),
+        ("de Poolse president", date(2024, 3, 1), "nm:andrzej-duda"),
+        ("de Poolse president", date(2025, 9, 1), "nm:karol-nawrocki"),
+        ("de Finse president", date(2023, 3, 1), "nm:sauli-niinisto"),
+        ("de Zweedse premier", date(2023, 3, 1), "nm:ulf-kristersson"),
+    ],
+)
+def test_leaders_of_often_quoted_states_resolve_by_date(gaz: Gazetteer, phrase: str, day: date, holder: str) -> None:
+    roles = [m for m in gaz.find(f"Volgens {phrase} is het akkoord gesloten.", day) if m.kind == "role"]
     assert [m.entity_id for m in roles] == [holder]
 
 

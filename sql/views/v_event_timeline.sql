@@ -3,25 +3,18 @@
 -- and their sentences share entities (one for a day, two for a week or longer, where one shared country
 -- would join unrelated events) or at least two key terms (words of eight letters or more). Merging is
 -- transitive: a chain of such links is one event.
+--
+-- Reads timeline_events, one row per dated expression with entities, kept at every load
+-- (sql/refresh/timeline_events.sql) with its merge node, key terms and article columns. Expressions
+-- with the same dates, precision and entities are linked by the entity rule already (when they have
+-- enough entities): they enter the pairwise linking as one node, which keeps the linking small when
+-- many reports name the same day and the same two countries. The linking works on nodes; only the
+-- final aggregation per event reads the expressions again.
 CREATE OR REPLACE VIEW v_event_timeline AS
-WITH RECURSIVE source AS (
-    SELECT
-        e.*, a.outlet_id, a.published_at, a.title,
-        list_distinct(list_filter(regexp_split_to_array(lower(e.sentence), '[^\p{L}]+'),
-                                  w -> length(w) >= 8)) AS terms,
-        -- expressions with the same dates, precision and entities are linked by the entity rule already
-        -- (when they have enough entities): they enter the pairwise linking as one node, which keeps the
-        -- linking small when many reports name the same day and the same two countries
-        CASE WHEN len(e.entity_ids) >= CASE WHEN e.precision = 'day' THEN 1 ELSE 2 END
-             THEN 'g/' || e.precision || '/' || e.date_start || '/' || e.date_end || '/' || list_sort(e.entity_ids)::VARCHAR
-             ELSE e.article_id || '/' || e.field || '/' || e.start_char END AS node
-    FROM events e JOIN articles a ON a.id = e.article_id
-    WHERE e.date_start IS NOT NULL AND len(e.entity_ids) > 0
-),
-nodes AS (
+WITH RECURSIVE nodes AS (
     SELECT node, any_value(precision) AS precision, min(date_start) AS date_start, max(date_end) AS date_end,
            any_value(entity_ids) AS entity_ids, list_distinct(flatten(list(terms))) AS terms
-    FROM source GROUP BY node
+    FROM timeline_events GROUP BY node
 ),
 links AS (
     SELECT x.node AS a, y.node AS b
@@ -36,37 +29,52 @@ reach(node, label) AS (
     UNION
     SELECT l.b, r.label FROM reach r JOIN links l ON l.a = r.node
 ),
-clustered AS (
-    SELECT s.*, c.cluster
-    FROM source s JOIN (SELECT node, min(label) AS cluster FROM reach GROUP BY node) c USING (node)
+clusters AS (
+    SELECT node, min(label) AS cluster FROM reach GROUP BY node
 ),
 named AS (
+    -- a node's expressions share its entities (or it has one expression): naming reads the nodes
     SELECT
         u.cluster,
         list(u.id ORDER BY u.id) AS entity_ids,
         list({'id': u.id, 'name': coalesce(n.name_nl, u.id)} ORDER BY u.id) AS entities
-    FROM (SELECT DISTINCT cluster, unnest(entity_ids) AS id FROM clustered) u
+    FROM (SELECT DISTINCT c.cluster, unnest(n.entity_ids) AS id FROM nodes n JOIN clusters c USING (node)) u
     LEFT JOIN entities n ON n.id = u.id
     GROUP BY u.cluster
 ),
+merged AS (
+    SELECT
+        cluster,
+        min(e.date_start) AS date_start,
+        max(e.date_end) AS date_end,
+        any_value(e.precision) AS precision,                 -- day | week | month | quarter | year
+        list_sort(list(DISTINCT e.article_id)) AS article_ids,
+        list_sort(list(DISTINCT e.outlet_id)) AS outlet_ids,
+        arg_min(e.article_id, e.published_at) AS first_article_id,
+        min(e.published_at) AS first_reported_at,
+        arg_min(e.title, e.published_at) AS first_title,
+        -- the sentence naming the most of the event's entities, shorter ones first among equals
+        arg_max(e.sentence, len(e.entity_ids) * 1000 - least(length(e.sentence), 999)) AS sentence,
+        list_sort(list(DISTINCT e.expression)) AS expressions
+    FROM timeline_events e JOIN clusters USING (node)
+    GROUP BY cluster
+),
 final AS (
     SELECT
-        min(c.date_start) AS date_start,
-        max(c.date_end) AS date_end,
-        any_value(c.precision) AS precision,              -- day | week | month | quarter | year
-        any_value(k.entity_ids) AS entity_ids,             -- sorted; entities is in the same order
-        any_value(k.entities) AS entities,                 -- [{id, name}], aligned with entity_ids
-        count(DISTINCT c.article_id) AS articles,
-        count(DISTINCT c.outlet_id) AS outlets,
-        list(DISTINCT c.article_id ORDER BY c.article_id) AS article_ids,
-        list(DISTINCT c.outlet_id ORDER BY c.outlet_id) AS outlet_ids,
-        arg_min(c.article_id, c.published_at) AS first_article_id,
-        min(c.published_at) AS first_reported_at,
-        arg_min(c.title, c.published_at) AS first_title,
-        -- the sentence naming the most of the event's entities, shorter ones first among equals
-        arg_max(c.sentence, len(c.entity_ids) * 1000 - least(length(c.sentence), 999)) AS sentence,
-        list(DISTINCT c.expression ORDER BY c.expression) AS expressions
-    FROM clustered c JOIN named k USING (cluster)
-    GROUP BY c.cluster
+        v.date_start,
+        v.date_end,
+        v.precision,
+        k.entity_ids,                                        -- sorted; entities is in the same order
+        k.entities,                                          -- [{id, name}], aligned with entity_ids
+        len(v.article_ids) AS articles,
+        len(v.outlet_ids) AS outlets,
+        v.article_ids,
+        v.outlet_ids,
+        v.first_article_id,
+        v.first_reported_at,
+        v.first_title,
+        v.sentence,
+        v.expressions
+    FROM merged v JOIN named k USING (cluster)
 )
 SELECT * FROM final ORDER BY date_start, articles DESC;

@@ -7,6 +7,7 @@ import atexit
 import errno
 import logging
 import multiprocessing
+import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -87,30 +88,59 @@ def analyse_article(article: Article, resources: Resources) -> Analysis | None:
 
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
+# imported once by the fork server the workers are forked from (see _context)
+_PRELOAD = ("__main__", "newsmon.worker_preload")
 
 
-def _warm(resources: Resources) -> None:
+def warm(resources: Resources) -> None:
     """Load what every page needs (rules, language model) before the first page arrives."""
     resources.load_gazetteer()
     resources.load_topics()
     detect_language("Dit is een korte Nederlandse zin om het taalmodel te laden voordat het werk begint.")
 
 
+_warm = warm
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Workers are forked from a fork server: a fresh, single-threaded process (never this one, which
+    may be a threaded Prefect worker or hold DuckDB's threads) that imports newsmon and loads the
+    default rules and the language model once (newsmon.worker_preload). Each worker starts from a
+    copy of it, where spawn made every worker import and load all that again (about 2 s of CPU each).
+    spawn where the platform has no fork server."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    # A worker runs the main module again when it was started with -m (`python -m flows.ingest`):
+    # imported in the fork server first, what it imports (Prefect) is loaded once, not per worker.
+    main = getattr(getattr(sys.modules.get("__main__"), "__spec__", None), "name", None)
+    ctx.set_forkserver_preload([*_PRELOAD[:1], *([main] if isinstance(main, str) else []), *_PRELOAD[1:]])
+    return ctx
+
+
 def prewarm(config: Config) -> None:
-    """Start the worker pool and let each worker load its models while the first pages are fetched."""
+    """Get the workers ready while the first pages are fetched, without waiting for them: the fork
+    server is started and loads the models (the workers are forked from it at the first page);
+    where there is no fork server, the pool is started and each worker loads them."""
     workers = config.settings.ingest.extract_workers
-    if workers > 1:
-        pool = _pool(workers)
-        for _ in range(workers):
-            pool.submit(_warm, resources_for(config))
+    if workers <= 1 or workers in _POOLS:
+        return
+    ctx = _context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver  # noqa: PLC0415 - POSIX only
+
+        forkserver.ensure_running()
+        return
+    pool = _pool(workers)
+    for _ in range(workers):
+        pool.submit(warm, resources_for(config))
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
-    """One worker pool per process, kept across batches and runs: starting a worker (imports, rules)
-    costs about a second, which must not be paid per batch. spawn, not fork: the caller may be a
-    threaded Prefect worker."""
+    """One worker pool per process, kept across batches and runs: starting a worker must not be paid
+    per batch."""
     if workers not in _POOLS:
-        _POOLS[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        _POOLS[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
         atexit.register(_POOLS[workers].shutdown, wait=False, cancel_futures=True)
     return _POOLS[workers]
 
@@ -142,7 +172,11 @@ def fetch_and_extract(config: Config, jobs: Sequence[FetchJob]) -> list[PageOutc
         item = _Work(result.body, result.final_url, job.hints, result.fetched_at, ingest.max_future_days, resources,
                      config.settings.archive_dir)  # fmt: skip
         if parallel:
-            done = await asyncio.get_running_loop().run_in_executor(_pool(ingest.extract_workers), _extract_one, item)
+            # handed to the pool from a thread: the first hand-over waits for the fork server to be
+            # ready, and the fetches go on meanwhile
+            pool = _pool(ingest.extract_workers)
+            queued = await asyncio.get_running_loop().run_in_executor(None, pool.submit, _extract_one, item)
+            done = await asyncio.wrap_future(queued)
         else:
             done = _extract_one(item)
         sha, article, analysis, error = done

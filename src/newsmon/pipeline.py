@@ -6,6 +6,10 @@ both paths run the same code. Nothing here imports prefect.
 
     poll_feeds -> plan_fetches -> [fetch_and_extract -> load] per batch -> finish (feed state, run)
 
+Batch k+1 is fetched and extracted (in a thread, on the worker pool) while batch k is loaded, so
+the workers do not wait for the database; batches are fetched one at a time, so the per-host
+limits of the HTTP client hold across them, and each is loaded whole in its own transaction.
+
 Each step lives in the module of its concern: newsmon.poll (feeds, when each is due),
 newsmon.plan (which pages to fetch), newsmon.fetch (the page fetches and the worker pool),
 newsmon.load (the rows of a batch), newsmon.run_summary (status and the printed summary) and
@@ -14,12 +18,15 @@ newsmon.reprocess (re-deriving from stored text). Their public names are importa
 
 from __future__ import annotations
 
+import contextvars
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from newsmon.analysis import resources_for
 from newsmon.config import Config
@@ -53,12 +60,67 @@ from newsmon.store import FeedState, LoadBatch, Store, content_hash
 __all__ = [
     "RUN_FAILED", "RUN_OK", "RUN_PARTIAL", "STORAGE_ERRNOS", "EntrySource", "EveryFeedFailedError", "FeedPoll",
     "FetchBatches", "FetchJob", "PageOutcome", "PageResult", "Plan", "Steps", "add_derived_rows", "analyse_article",
-    "article_row", "batch_rows", "chunks", "due_feeds", "fetch_and_extract", "final_rows", "format_summary",
-    "next_poll", "plan_fetches", "poll_feeds", "prewarm", "reanalyse", "reextract", "run_ingest", "run_status",
-    "summarise",
+    "article_row", "batch_rows", "chunks", "due_feeds", "fetch_and_extract", "fetched_ahead", "final_rows",
+    "format_summary", "next_poll", "plan_fetches", "poll_feeds", "prewarm", "reanalyse", "reextract", "run_ingest",
+    "run_status", "summarise",
 ]  # fmt: skip
 
 FetchBatches = Callable[[Config, Sequence[Sequence[FetchJob]]], Iterable[list[PageOutcome]]]
+
+
+class Pending(Protocol):
+    """A batch being fetched: a concurrent.futures.Future or a PrefectFuture."""
+
+    def result(self) -> list[PageOutcome]: ...
+
+
+def fetched_ahead(
+    submit: Callable[[Sequence[FetchJob]], Pending], parts: Iterable[Sequence[FetchJob]]
+) -> Iterator[list[PageOutcome]]:
+    """The outcomes of each batch, in order; the next batch is submitted as soon as the previous one
+    is done, so it is fetched while the caller loads that one. One batch is fetched at a time. When
+    the caller stops (an error, a crash of the load), the batch under way is waited for and dropped:
+    nothing of it is loaded, and no fetch outlives the run."""
+    pending: Pending | None = None
+    try:
+        for part in parts:
+            if pending is None:
+                pending = submit(part)
+                continue
+            done, pending = pending.result(), None
+            pending = submit(part)
+            yield done
+        if pending is not None:
+            done, pending = pending.result(), None
+            yield done
+    finally:
+        if pending is not None:
+            with suppress(Exception):  # the run already stops for another reason
+                pending.result()
+
+
+@contextmanager
+def _closed(batches: Iterable[list[PageOutcome]]) -> Iterator[Iterator[list[PageOutcome]]]:
+    """The batches' iterator, closed when the run leaves it (so a batch under way is waited for)."""
+    stream = iter(batches)
+    try:
+        yield stream
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+
+
+def _in_thread(fetch: Callable[[Config, Sequence[FetchJob]], list[PageOutcome]]) -> FetchBatches:
+    """`fetch` batch by batch in a thread of its own, one batch ahead of the caller."""
+
+    def batches(config: Config, parts: Sequence[Sequence[FetchJob]]) -> Iterator[list[PageOutcome]]:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsmon-fetch") as thread:
+            yield from fetched_ahead(
+                lambda part: thread.submit(contextvars.copy_context().run, fetch, config, part), parts
+            )
+
+    return batches
 
 
 @dataclass
@@ -67,7 +129,8 @@ class Steps:
 
     `fetch_batches`, when set, takes all batches at once and yields their outcomes as they are done,
     so a distributed runner can keep several batches in flight while this process loads the finished
-    ones; by default batches are fetched one after the other with `fetch_and_extract`.
+    ones; by default `fetch_and_extract` runs in a thread, one batch ahead of the loads
+    (`fetched_ahead`), or one batch after the other with `ahead=False`.
     """
 
     poll: Callable[[Config, dict[str, FeedState]], list[FeedPoll]] = poll_feeds
@@ -75,12 +138,17 @@ class Steps:
     load: Callable[[Store, LoadBatch], None] = Store.load_batch
     fetch_batches: FetchBatches | None = None
     prewarm: Callable[[Config], None] = prewarm
+    ahead: bool = True
 
-    def batches(self, config: Config, jobs: Sequence[FetchJob]) -> Iterable[list[PageOutcome]]:
-        parts = chunks(jobs, config.settings.ingest.batch_size)
+    def fetch_parts(self, config: Config, parts: Sequence[Sequence[FetchJob]]) -> Iterable[list[PageOutcome]]:
         if self.fetch_batches is not None:
             return self.fetch_batches(config, parts)
+        if self.ahead and len(parts) > 1:
+            return _in_thread(self.fetch_and_extract)(config, parts)
         return (self.fetch_and_extract(config, part) for part in parts)
+
+    def batches(self, config: Config, jobs: Sequence[FetchJob]) -> Iterable[list[PageOutcome]]:
+        return self.fetch_parts(config, chunks(jobs, config.settings.ingest.batch_size))
 
 
 def run_ingest(
@@ -124,18 +192,19 @@ def run_ingest(
             steps.prewarm(config)
         claimed: dict[str, str] = {}  # page URL -> article id, for pages fetched in this run
         revisions = 0  # revisits that found a changed body (a new version)
-        for fetched in steps.batches(config, plan.jobs):
-            stamped = fetched if now is None else [replace(o, fetched_at=now) for o in fetched]
-            batch_outcomes, merged = settle_pages(stamped, store, plan.known_ids, claimed)
-            plan.updated_ids |= merged
-            queued = store.queue_state([o.job.article_id for o in batch_outcomes])
-            queue = QueueState(config.settings.ingest, frozenset(plan.known_ids), queued, store.host_backoff())
-            revised = [o for o in batch_outcomes if o.job.revisit is not None and o.article is not None]
-            before = store.content_hashes([o.job.article_id for o in revised])
-            revisions += sum(before.get(o.job.article_id) != content_hash(o.article.title, o.article.body)
-                             for o in revised if o.article is not None)  # fmt: skip
-            steps.load(store, batch_rows(batch_outcomes, run_id, queue))
-            outcomes.extend(PageResult.of(o) for o in batch_outcomes)
+        with _closed(steps.batches(config, plan.jobs)) as stream:
+            for fetched in stream:
+                stamped = fetched if now is None else [replace(o, fetched_at=now) for o in fetched]
+                batch_outcomes, merged = settle_pages(stamped, store, plan.known_ids, claimed)
+                plan.updated_ids |= merged
+                queued = store.queue_state([o.job.article_id for o in batch_outcomes])
+                queue = QueueState(config.settings.ingest, frozenset(plan.known_ids), queued, store.host_backoff())
+                revised = [o for o in batch_outcomes if o.job.revisit is not None and o.article is not None]
+                before = store.content_hashes([o.job.article_id for o in revised])
+                revisions += sum(before.get(o.job.article_id) != content_hash(o.article.title, o.article.body)
+                                 for o in revised if o.article is not None)  # fmt: skip
+                steps.load(store, batch_rows(batch_outcomes, run_id, queue))
+                outcomes.extend(PageResult.of(o) for o in batch_outcomes)
         steps.load(store, final_rows(config, run_id, polls, states, plan, clock))
         if any(o.status for o in outcomes):
             store.rebuild_fts(config.settings.ingest.fts_min_interval_s)

@@ -190,11 +190,7 @@ def ingest_steps(base: Steps, progress: Progress) -> Steps:
     def fetch_batches(config: Config, parts: Sequence[Sequence[FetchJob]]) -> Iterable[list[PageOutcome]]:
         progress.stage(PAGES, sum(len(p) for p in parts))
         progress.stage(LOADED, sum(len(p) for p in parts))
-        inner: Iterable[list[PageOutcome]] = (
-            base.fetch_batches(config, parts) if base.fetch_batches is not None
-            else (base.fetch_and_extract(config, part) for part in parts)
-        )  # fmt: skip
-        for outcomes in inner:
+        for outcomes in base.fetch_parts(config, parts):
             progress.advance(PAGES, len(outcomes))
             yield outcomes
             # the run resumes this generator only once it has loaded (or recorded as failed) that batch

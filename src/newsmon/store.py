@@ -732,6 +732,7 @@ class Store:
                         self.con.execute(statement)
                 if refresh:
                     refresh_entity_tables(self.con)
+                    refresh_timeline_events(self.con)
         finally:
             for name in used:
                 self.con.unregister(name)
@@ -838,6 +839,12 @@ def refresh_entity_tables(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DI
     """Rebuild entity_articles and entity_comentions for the articles of the registered staging frames
     b_articles and b_enriched, once their rows are loaded (call inside the load's transaction)."""
     con.execute((sql_dir / "refresh" / "entity_tables.sql").read_text(encoding="utf-8"))
+
+
+def refresh_timeline_events(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
+    """Rebuild timeline_events (what v_event_timeline merges) for the articles of the registered staging
+    frames b_articles and b_enriched, once their rows are loaded (call inside the load's transaction)."""
+    con.execute((sql_dir / "refresh" / "timeline_events.sql").read_text(encoding="utf-8"))
 
 
 # (frame, statement): a statement is skipped when its frame has no rows.

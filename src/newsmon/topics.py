@@ -248,34 +248,60 @@ def _glob(word: str) -> re.Pattern[str] | None:
     return re.compile(fnmatch.translate(word.lower())) if "*" in word or "?" in word else None
 
 
+class _TokenLog:
+    """Every distinct token the wildcard matchers have been asked about, in the order first met, shared by all of
+    them. Which tokens match a wildcard is remembered across texts (news vocabulary repeats, regex calls are slow),
+    so each matcher only judges the tokens logged since it last looked. An article's new tokens are found at its
+    first sentence with one set difference (not one per matcher: that cost the article's vocabulary each time);
+    `judged` keeps the article's vocabulary, compared by identity."""
+
+    LIMIT = 200_000  # tokens kept before the log starts again (the matchers keep what they accepted)
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        self.tokens: list[str] = []
+        self.base = 0  # tokens logged before `tokens` starts (the log restarts, the count goes on)
+        self.count = 0  # tokens ever logged: a matcher has judged the log when it has judged this many
+        self.judged: frozenset[str] | None = None
+
+    def add(self, whole: frozenset[str]) -> None:
+        unknown = whole.difference(self.seen)
+        if unknown:
+            if len(self.tokens) + len(unknown) > self.LIMIT:
+                self.seen, self.tokens, self.base = set(), [], self.count
+                unknown = whole  # the article's tokens all go in the new log
+            self.seen |= unknown
+            self.tokens += unknown
+            self.count = self.base + len(self.tokens)
+        self.judged = whole
+
+    def since(self, count: int) -> list[str]:
+        """The logged tokens a matcher that has judged `count` of them has not seen."""
+        return self.tokens[max(0, count - self.base) :]
+
+
+_TOKENS = _TokenLog()
+
+
 def _word_finder(words: list[str]) -> Callable[[Scope], frozenset[str]]:
-    """Which of the scope's distinct tokens are any of `words` (with * / ? wildcards)."""
+    """Which of the scope's distinct tokens are any of `words` (with * / ? wildcards), found with set operations
+    on the scope's distinct tokens rather than a loop over them; wildcards judge the article's tokens once (see
+    _TokenLog), so its sentences only intersect."""
     exact = {w.lower() for w in words if _glob(w) is None}
     globs = [fnmatch.translate(w.lower()) for w in words if _glob(w) is not None]
     combined = re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
-
-    # Which tokens match, remembered across texts (news vocabulary repeats, regex calls are slow) and found with
-    # set operations on the scope's distinct tokens rather than a loop over them. `seen` holds every token
-    # judged (accepted or not): the difference with a scope's small vocabulary costs its size, not the set's.
-    # The tokens of a whole article are judged at its first sentence, so the article's other sentences only
-    # intersect (`judged` keeps the article's vocabulary, compared by identity).
     accepted: set[str] = set(exact)
-    seen: set[str] = set(exact)
-    judged: list[frozenset[str] | None] = [None]
+    judged = [0]  # tokens of the log judged
+    log = _TOKENS
 
     def find(scope: Scope) -> frozenset[str]:
-        if combined is not None:
-            whole = scope.article_vocabulary
-            if whole is not judged[0]:
-                unknown = whole.difference(seen)
-                if unknown:
-                    if len(seen) - len(accepted) > 200_000:
-                        seen.intersection_update(accepted)
-                    for token in unknown:
-                        if combined.match(token):
-                            accepted.add(token)
-                        seen.add(token)
-                judged[0] = whole
+        if combined is not None and (scope.article_vocabulary is not log.judged or judged[0] != log.count):
+            if scope.article_vocabulary is not log.judged:
+                log.add(scope.article_vocabulary)
+            for token in log.since(judged[0]):
+                if combined.match(token):
+                    accepted.add(token)
+            judged[0] = log.count
         return scope.vocabulary.intersection(accepted)
 
     return find
@@ -344,15 +370,18 @@ def _phrase_weight(words: list[str]) -> Weigher:
 
 
 def _proximity(words: list[str], distance: int) -> Matcher:
-    singles = [_words([w]) for w in words]
+    finders = [_word_finder([w]) for w in words]
     term = " ".join(words)
 
     def match(scope: Scope, weight: float) -> list[Hit] | None:
-        found = [m(scope, weight) for m in singles]
+        found = [find(scope) for find in finders]
         if not all(found):
             return None
-        index_of = {t[1]: i for i, t in enumerate(scope.tokens)}
-        positions = [[index_of[h.start] for h in hits or []] for hits in found]
+        # each word's places in the sentence, in the order its hits come (tokens by first place, see _words);
+        # the token offsets are read only for the hit
+        places = scope.positions
+        positions = [[i for t in (sorted(f, key=lambda t: places[t][0]) if len(f) > 1 else f) for i in places[t]]
+                     for f in found]  # fmt: skip
         for anchor in positions[0]:
             window = [min(p, key=lambda i: abs(i - anchor)) for p in positions[1:]]
             if all(abs(i - anchor) <= distance + len(words) - 1 for i in window):
