@@ -342,7 +342,7 @@ def test_sources_are_kept_per_link_as_the_store_keys_them(tmp_path: Path) -> Non
 def with_entities(batch: LoadBatch) -> LoadBatch:
     """The batch's mentions linked to entities: the body's first word to one of three, the title to another."""
     batch.mentions = [
-        replace(m, entity_id=("Q31", "Q55", "Q183")[int(m.article_id, 16) % 3] if m.field == "body" else "Q1")
+        m._replace(entity_id=("Q31", "Q55", "Q183")[int(m.article_id, 16) % 3] if m.field == "body" else "Q1")
         for m in batch.mentions
     ]
     return batch

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,40 +21,83 @@ from newsmon.store import LoadBatch, Store
 log = logging.getLogger("newsmon")
 
 
-def _analyse_stored(args: tuple[str, str | None, str | None, str, date, Resources]) -> tuple[str, Analysis]:
-    aid, title, lead, body, published, resources = args
-    return aid, analyse(body, published, title, lead, resources)
+# Articles per task handed to a worker: one round trip (pickled text out, pickled rows back) per task.
+_TASK_ARTICLES = 25
+# Batches whose analysis is queued ahead of the one being loaded: the workers analyse while the
+# database loads, instead of each waiting for the other.
+_BATCHES_AHEAD = 2
+
+_Text = tuple[str, str | None, str | None, str, date]  # (id, title, lead, body, publication day)
 
 
-def reanalyse(config: Config, store: Store, since: date | None = None, batch_size: int = 500) -> dict[str, int]:
+def _analyse_texts(resources: Resources, texts: Sequence[_Text]) -> LoadBatch:
+    """The derived rows of a few stored articles, built where they were analysed: rows pickle far
+    cheaper than Analysis objects, and the loading process does not build them itself."""
+    batch = LoadBatch()
+    for aid, title, lead, body, published in texts:
+        add_derived_rows(batch, aid, analyse(body, published, title, lead, resources))
+    return batch
+
+
+def _joined(parts: Sequence[LoadBatch]) -> LoadBatch:
+    batch = LoadBatch()
+    for part in parts:
+        batch.enriched_ids.extend(part.enriched_ids)
+        batch.mentions.extend(part.mentions)
+        batch.topics.extend(part.topics)
+        batch.events.extend(part.events)
+    return batch
+
+
+def reanalyse(config: Config, store: Store, since: date | None = None, batch_size: int = 2000) -> dict[str, int]:
     """Rebuild mentions, topics and events of stored articles with the current rules, a transaction per batch.
 
     Works from the stored text, without network access; an interrupted run leaves whole batches
-    done and can simply be run again.
+    done and can simply be run again. With worker processes, the next batches are analysed while
+    one is loaded; batches are loaded in order (oldest first).
     """
     resources = resources_for(config)
     gazetteer = resources.load_gazetteer()
     store.sync_gazetteer(gazetteer.version, gazetteer.frames)
     rows = store.articles_for_analysis(sorted(ANALYSED_STATUSES), since)
-    done = mentions = tagged = events = 0
-    for chunk in chunks(rows, batch_size):
-        work = [(aid, title, lead, body, published.astimezone(AMSTERDAM).date(), resources)
-                for aid, title, lead, body, published in chunk]
-        workers = config.settings.ingest.extract_workers
-        if workers > 1 and len(work) >= 4 * _INLINE_EXTRACT_BELOW:
-            results = list(_pool(workers).map(_analyse_stored, work, chunksize=32))
-        else:
-            results = [_analyse_stored(w) for w in work]
-        batch = LoadBatch()
-        for aid, analysis in results:
-            add_derived_rows(batch, aid, analysis)
-        store.load_batch(batch)
-        done += len(results)
-        mentions += len(batch.mentions)
-        tagged += sum(t.relevance != "none" for t in batch.topics)
-        events += len(batch.events)
-    return {"articles": done, "mentions": mentions, "tagged": tagged, "events": events}
+    texts: list[_Text] = [(aid, title, lead, body, published.astimezone(AMSTERDAM).date())
+                                 for aid, title, lead, body, published in rows]  # fmt: skip
+    del rows
+    batches = chunks(texts, batch_size)
+    workers = config.settings.ingest.extract_workers
+    counts = {"articles": 0, "mentions": 0, "tagged": 0, "events": 0}
 
+    def load(batch: LoadBatch) -> None:
+        store.load_batch(batch)
+        counts["articles"] += len(batch.enriched_ids)
+        counts["mentions"] += len(batch.mentions)
+        counts["tagged"] += sum(t.relevance != "none" for t in batch.topics)
+        counts["events"] += len(batch.events)
+
+    with store.bulk_writes():
+        if workers <= 1 or len(texts) < 4 * _INLINE_EXTRACT_BELOW:
+            for texts_of_batch in batches:
+                load(_analyse_texts(resources, texts_of_batch))
+            return counts
+        pool = _pool(workers)
+        queued: deque[list[Future[LoadBatch]]] = deque()
+
+        def submit(k: int) -> None:
+            if k < len(batches):
+                queued.append([pool.submit(_analyse_texts, resources, part)
+                               for part in chunks(batches[k], _TASK_ARTICLES)])  # fmt: skip
+
+        try:
+            for k in range(_BATCHES_AHEAD):
+                submit(k)
+            for k in range(len(batches)):
+                submit(k + _BATCHES_AHEAD)  # queued before this batch's results are awaited
+                load(_joined([future.result() for future in queued.popleft()]))
+        finally:
+            for futures in queued:
+                for future in futures:
+                    future.cancel()
+    return counts
 
 
 @dataclass(frozen=True)

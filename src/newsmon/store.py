@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, cast
 
 import duckdb
 import pandas as pd
@@ -216,8 +216,10 @@ class PollRow:
     error: str | None
 
 
-@dataclass(frozen=True)
-class MentionRow:
+# The derived rows (mentions, topics, events) are named tuples, not dataclasses: a re-analysis moves
+# millions of them from the workers to the loading process, and a tuple pickles and becomes a frame
+# row without a per-field attribute lookup.
+class MentionRow(NamedTuple):
     article_id: str
     field: str
     start_char: int
@@ -231,8 +233,7 @@ class MentionRow:
     gazetteer_version: str
 
 
-@dataclass(frozen=True)
-class TopicRow:
+class TopicRow(NamedTuple):
     article_id: str
     topic: str
     relevance: str
@@ -242,8 +243,7 @@ class TopicRow:
     rules_version: str
 
 
-@dataclass(frozen=True)
-class EventRow:
+class EventRow(NamedTuple):
     article_id: str
     field: str
     start_char: int
@@ -324,20 +324,30 @@ def _frame(
 ) -> pd.DataFrame:
     if not rows and row_type in _EMPTY_FRAMES:
         return _EMPTY_FRAMES[row_type]  # read only (registered, never changed): one typed frame serves all
-    names = [f.name for f in fields(row_type)]
-    # attribute tuples, not dataclasses.asdict: asdict deep-copies and cost more than the load itself
-    frame = pd.DataFrame.from_records([tuple(getattr(r, n) for n in names) for r in rows], columns=names)
+    columns = _columns(row_type)
+    names = list(columns)
+    if issubclass(row_type, tuple):  # named tuples are records already
+        frame = pd.DataFrame.from_records(rows, columns=names)
+    else:  # attribute tuples, not dataclasses.asdict: asdict deep-copies and cost more than the load itself
+        frame = pd.DataFrame.from_records([tuple(getattr(r, n) for n in names) for r in rows], columns=names)
     # Duplicate keys inside one upsert are not reliable: keep the last row per key.
     frame = frame.drop_duplicates(subset=list(key), keep=keep)
-    for f in fields(row_type):
-        if "datetime" in str(f.type):
-            frame[f.name] = pd.to_datetime(frame[f.name], utc=True)
+    for name, annotation in columns.items():
+        if "datetime" in annotation:
+            frame[name] = pd.to_datetime(frame[name], utc=True)
     if not rows:
         _EMPTY_FRAMES[row_type] = frame
     return frame
 
 
 _EMPTY_FRAMES: dict[type, pd.DataFrame] = {}
+
+
+def _columns(row_type: type) -> dict[str, str]:
+    """Field names of a row type (dataclass or named tuple) with their annotations, in order."""
+    if issubclass(row_type, tuple):
+        return {name: str(row_type.__annotations__[name]) for name in row_type._fields}  # type: ignore[attr-defined]
+    return {f.name: str(f.type) for f in fields(cast(Any, row_type))}
 
 
 def extension_dir() -> Path | None:
@@ -443,6 +453,21 @@ class Store:
             if len(failed) == len(pending):
                 raise StoreError(f"{failed[0][0]}: {failed[0][1]}")
             pending = [f for f, _ in failed]
+
+    @contextmanager
+    def bulk_writes(self, checkpoint_every: str = "1GB") -> Iterator[None]:
+        """Many loads in a row (reprocessing): DuckDB folds its write-ahead log into the file (a
+        checkpoint, which writes the changed tables and their whole primary-key indexes again) every
+        `checkpoint_every` of log instead of every 16 MB, and once at the end. Each load stays its own
+        transaction; an interrupted run leaves a longer log, replayed at the next open."""
+        row = self.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()
+        before = str(row[0]) if row else "16MB"
+        self.con.execute(f"SET checkpoint_threshold = '{checkpoint_every}'")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET checkpoint_threshold = '{before}'")
+        self.con.execute("CHECKPOINT")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
