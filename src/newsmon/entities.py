@@ -607,6 +607,8 @@ def _candidates(text: str, sentences: list[Sentence], known: list[Mention], fiel
         for match in _CAPITALISED.finditer(words):
             tokens = match.group().split()
             offset = match.start()
+            if len(tokens) == 1 and (offset == 0 or tokens[0] in _NOT_NAMES):
+                continue  # one word that opens the sentence or is no name: the tests below drop it too
             while tokens and tokens[0] in _NOT_NAMES:  # "De", "Volgens", ... before a name
                 offset = words.index(tokens[1], offset + len(tokens[0])) if len(tokens) > 1 else offset
                 tokens = tokens[1:]
