@@ -441,7 +441,8 @@ class Rule:
     def weigh(self, scope: Scope, weight: float = 1.0) -> float | None:
         """The largest weight among the hits `match` would give (NO_HITS when it holds without hits, None when
         it does not hold), without finding the hits' offsets: what a theme score reads."""
-        return self._weighed()(scope, weight)
+        weigher = self._weigher or self._weighed()
+        return weigher(scope, weight)
 
     def _weighed(self) -> Weigher:
         if self._weigher is None:
