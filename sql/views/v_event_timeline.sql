@@ -8,12 +8,22 @@
 -- (sql/refresh/timeline_events.sql) with its merge node, key terms and article columns. Expressions
 -- with the same dates, precision and entities are linked by the entity rule already (when they have
 -- enough entities): they enter the pairwise linking as one node, which keeps the linking small when
--- many reports name the same day and the same two countries. The linking works on nodes; only the
--- final aggregation per event reads the expressions again.
+-- many reports name the same day and the same two countries. Each node is summed up once (its
+-- articles, outlets, first report, best sentence, expressions); the events are made of those sums,
+-- and an event of one node (most of them) takes its node's lists as they are.
 CREATE OR REPLACE VIEW v_event_timeline AS
 WITH RECURSIVE nodes AS (
     SELECT node, any_value(precision) AS precision, min(date_start) AS date_start, max(date_end) AS date_end,
-           any_value(entity_ids) AS entity_ids, list_distinct(flatten(list(terms))) AS terms
+           any_value(entity_ids) AS entity_ids, list_distinct(flatten(list(terms))) AS terms,
+           list_sort(list(DISTINCT article_id)) AS article_ids,
+           list_sort(list(DISTINCT outlet_id)) AS outlet_ids,
+           arg_min(article_id, published_at) AS first_article_id,
+           min(published_at) AS first_reported_at,
+           arg_min(title, published_at) AS first_title,
+           min(published_at) FILTER (WHERE title IS NOT NULL) AS first_titled_at,
+           arg_max(sentence, len(entity_ids) * 1000 - least(length(sentence), 999)) AS sentence,
+           max(len(entity_ids) * 1000 - least(length(sentence), 999)) AS sentence_score,
+           list_sort(list(DISTINCT expression)) AS expressions
     FROM timeline_events GROUP BY node
 ),
 links AS (
@@ -29,52 +39,51 @@ reach(node, label) AS (
     UNION
     SELECT l.b, r.label FROM reach r JOIN links l ON l.a = r.node
 ),
-clusters AS (
-    SELECT node, min(label) AS cluster FROM reach GROUP BY node
+clustered AS (
+    SELECT n.*, c.cluster
+    FROM nodes n JOIN (SELECT node, min(label) AS cluster FROM reach GROUP BY node) c USING (node)
 ),
 named AS (
-    -- a node's expressions share its entities (or it has one expression): naming reads the nodes
+    -- a node's expressions share its entities (or it has one expression)
     SELECT
         u.cluster,
         list(u.id ORDER BY u.id) AS entity_ids,
         list({'id': u.id, 'name': coalesce(n.name_nl, u.id)} ORDER BY u.id) AS entities
-    FROM (SELECT DISTINCT c.cluster, unnest(n.entity_ids) AS id FROM nodes n JOIN clusters c USING (node)) u
+    FROM (SELECT DISTINCT cluster, unnest(entity_ids) AS id FROM clustered) u
     LEFT JOIN entities n ON n.id = u.id
     GROUP BY u.cluster
 ),
 merged AS (
     SELECT
         cluster,
-        min(e.date_start) AS date_start,
-        max(e.date_end) AS date_end,
-        any_value(e.precision) AS precision,                 -- day | week | month | quarter | year
-        list_sort(list(DISTINCT e.article_id)) AS article_ids,
-        list_sort(list(DISTINCT e.outlet_id)) AS outlet_ids,
-        arg_min(e.article_id, e.published_at) AS first_article_id,
-        min(e.published_at) AS first_reported_at,
-        arg_min(e.title, e.published_at) AS first_title,
+        count(*) = 1 AS single,
+        min(c.date_start) AS date_start,
+        max(c.date_end) AS date_end,
+        any_value(c.precision) AS precision,                 -- day | week | month | quarter | year
+        list(c.article_ids) AS article_ids,
+        list(c.outlet_ids) AS outlet_ids,
+        arg_min(c.first_article_id, c.first_reported_at) AS first_article_id,
+        min(c.first_reported_at) AS first_reported_at,
+        arg_min(c.first_title, c.first_titled_at) AS first_title,
         -- the sentence naming the most of the event's entities, shorter ones first among equals
-        arg_max(e.sentence, len(e.entity_ids) * 1000 - least(length(e.sentence), 999)) AS sentence,
-        list_sort(list(DISTINCT e.expression)) AS expressions
-    FROM timeline_events e JOIN clusters USING (node)
+        arg_max(c.sentence, c.sentence_score) AS sentence,
+        list(c.expressions) AS expressions
+    FROM clustered c
     GROUP BY cluster
 ),
 final AS (
     SELECT
-        v.date_start,
-        v.date_end,
-        v.precision,
+        v.date_start, v.date_end, v.precision,
         k.entity_ids,                                        -- sorted; entities is in the same order
         k.entities,                                          -- [{id, name}], aligned with entity_ids
-        len(v.article_ids) AS articles,
-        len(v.outlet_ids) AS outlets,
-        v.article_ids,
-        v.outlet_ids,
-        v.first_article_id,
-        v.first_reported_at,
-        v.first_title,
-        v.sentence,
-        v.expressions
-    FROM merged v JOIN named k USING (cluster)
+        len(v.article_ids) AS articles, len(v.outlet_ids) AS outlets, v.article_ids, v.outlet_ids,
+        v.first_article_id, v.first_reported_at, v.first_title, v.sentence, v.expressions
+    FROM (
+        SELECT * REPLACE (
+            CASE WHEN single THEN article_ids[1] ELSE list_sort(list_distinct(flatten(article_ids))) END AS article_ids,
+            CASE WHEN single THEN outlet_ids[1] ELSE list_sort(list_distinct(flatten(outlet_ids))) END AS outlet_ids,
+            CASE WHEN single THEN expressions[1] ELSE list_sort(list_distinct(flatten(expressions))) END AS expressions)
+        FROM merged
+    ) v JOIN named k USING (cluster)
 )
 SELECT * FROM final ORDER BY date_start, articles DESC;
