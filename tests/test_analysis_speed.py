@@ -373,3 +373,26 @@ def test_proximity_reads_word_places_as_its_hits_did() -> None:
             assert _proximity(words, distance)(scope, 1.0) == expected, (words, text)
             held += expected is not None
     assert held >= 4
+
+
+@pytest.mark.parametrize("source", ["written", "realnews"])
+def test_sentence_token_offsets_from_the_documents_words(source: str) -> None:
+    """A sentence's token offsets, found for the Document's words (only the offsets), are the tokens found
+    afresh, also where lower-casing changes a length (İ) or depends on a neighbour (final sigma)."""
+    from newsmon.entities import Gazetteer
+    from newsmon.topics import _entity_info, _units
+
+    written = ["İstanbul en ΟΔΟΣ: een Turkse hoofdletter. De VS volgen het.\n\nNoord-Korea nabij Rusland, ‘zei hij’.",
+               " ".join(WRITTEN)]  # fmt: skip
+    texts = {"written": written, "realnews": _real_fields()}[source]
+    if not texts:
+        pytest.skip("../shared/realnews is not there")
+    gazetteer = Gazetteer.load()
+    checked = 0
+    for text in texts:
+        document = Document.build(text, date(2024, 6, 19), title=text[:60])
+        for unit in _units(document, gazetteer.find_in_document(document), _entity_info(gazetteer)):
+            if unit.scope._words_of_span:  # not a headline clause, no place taken out
+                assert unit.scope.tokens == _tokens(unit.scope.text, unit.start, unit.end), unit.text
+                checked += 1
+    assert checked > 3

@@ -191,6 +191,7 @@ class Scope:
     def __init__(
         self, field: str, words: Sequence[str], mentions: list[Mention], entity_info: dict[str, tuple[str | None, str]],
         text: str = "", span: tuple[int, int] | None = None, tokens: list[tuple[str, int, int]] | None = None,
+        words_of_span: bool = False,
     ) -> None:  # fmt: skip
         self.field = field
         self.text = text  # the whole field; offsets of tokens, mentions and hits index it
@@ -204,13 +205,15 @@ class Scope:
         self.memos: tuple[dict[tuple[str, float], Any], dict[tuple[str, float], Any]] = ({}, {})
         self._span = span if span is not None else (0, len(text))
         self._tokens = tokens
+        self._words_of_span = words_of_span  # `words` are the span's tokens (a Document's): see _tokens_of
         self._positions: dict[str, list[int]] | None = None
 
     @property
     def tokens(self) -> list[tuple[str, int, int]]:
         """(lower-cased token, start, end) in the field's text."""
         if self._tokens is None:
-            self._tokens = _tokens(self.text, *self._span)
+            self._tokens = _tokens_of(self.text, self._span, self.words) if self._words_of_span else _tokens(
+                self.text, *self._span)  # fmt: skip
         return self._tokens
 
     @property
@@ -234,6 +237,16 @@ class Scope:
 def _tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
     stop = len(text) if end is None else end
     return [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(text, start, stop)]
+
+
+def _tokens_of(text: str, span: tuple[int, int], words: Sequence[str]) -> list[tuple[str, int, int]]:
+    """`_tokens` of a span whose lower-cased tokens are `words` already (a Document's): only the offsets are
+    found, without taking each token out and lower-casing it again (half the time); should the count differ,
+    the tokens are found afresh."""
+    try:
+        return [(w, m.start(), m.end()) for w, m in zip(words, WORD.finditer(text, *span), strict=True)]
+    except ValueError:
+        return _tokens(text, *span)
 
 
 Matcher = Callable[[Scope, float], "list[Hit] | None"]
@@ -927,7 +940,7 @@ def _units(document: Document, mentions: Sequence[Mention], info: dict[str, tupl
                     tokens = _tokens(part.text, *span)
                     words = [t[0] for t in tokens]
                 in_sentence, words, tokens = _without_places(in_sentence, words, tokens, part.text, span, info)
-                scope = Scope(name, words, in_sentence, info, part.text, span, tokens)
+                scope = Scope(name, words, in_sentence, info, part.text, span, tokens, words_of_span=tokens is None)
                 units.append(_Unit(name, piece.index, part.paragraphs[i], piece.start, piece.end, piece.text, scope))
     _assign_head_roles(units, has_title="title" in document.fields, has_lead="lead" in document.fields)
     article_vocabulary = frozenset().union(*(u.scope.vocabulary for u in units))
@@ -953,7 +966,8 @@ def _without_places(
 ) -> tuple[list[Mention], Sequence[str], list[tuple[str, int, int]] | None]:  # fmt: skip
     """The sentence's mentions, words and tokens without the states it names only as a location: after "nabij",
     "ten oosten van" and the like, or after a bare "bij" in a sentence at sea ("bij Rusland in zee"). `tokens`
-    may be None (not found yet): they are found here when the sentence names a state."""
+    may be None (not found yet, `words` then being the span's tokens): they are found here when the sentence
+    names a state."""
     if not mentions or _NEAR_LAST.isdisjoint(words):  # every location phrase ends in one of these words
         return mentions, words, tokens
     states = [m for m in mentions if m.entity_id and info.get(m.entity_id, (None, ""))[1] in _STATE_TYPES]
@@ -963,7 +977,7 @@ def _without_places(
     if not any(need <= vocabulary for need in _NEAR_WORDS):  # no location phrase can be there
         return mentions, words, tokens
     if tokens is None:
-        tokens = _tokens(text, *span)
+        tokens = _tokens_of(text, span, words)
     starts = [t[1] for t in tokens]
     at_sea = not _AT_SEA.isdisjoint(words)
     places: list[Mention] = []
