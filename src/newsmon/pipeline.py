@@ -65,7 +65,6 @@ __all__ = [
     "run_status", "summarise",
 ]  # fmt: skip
 
-CHECKPOINT_THRESHOLD = "4MB"
 FetchBatches = Callable[[Config, Sequence[Sequence[FetchJob]]], Iterable[list[PageOutcome]]]
 
 
@@ -164,11 +163,6 @@ def run_ingest(
     """
     steps = steps or Steps()
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-    # DuckDB holds what the batches' transactions wrote in memory until it checkpoints, by default
-    # after 16 MB of write-ahead log; the loads' share of memory then grew with the archive (88 MB
-    # before a checkpoint at 2,500 articles, 37 MB at 500). Checkpointing after 4 MB keeps it
-    # near 25 MB at either size.
-    store.con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
     started = time.monotonic()
     store.sync_config(
         [o.model_dump() for o in config.outlets],
