@@ -21,6 +21,7 @@ from typing import Any, Literal, NamedTuple, cast
 
 import duckdb
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from newsmon.urls import canonical_url
 from newsmon.versioning import ARTICLE_COLUMNS, article_insert_values, article_updates, new_versions
@@ -749,7 +750,10 @@ class Store:
         if not used:
             return
         for name, frame in used.items():
-            self.con.register(name, frame)
+            # the derived rows (a re-analysis loads millions) as Arrow, which DuckDB reads as it is;
+            # a frame's text columns would be converted value by value
+            derived = name in _ARROW_FRAMES and len(frame)
+            self.con.register(name, pa.Table.from_pandas(frame, preserve_index=False) if derived else frame)
         try:
             with self.transaction():
                 for frame_name, statement in _LOAD_STATEMENTS:
@@ -871,6 +875,8 @@ def refresh_timeline_events(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_
     frames b_articles and b_enriched, once their rows are loaded (call inside the load's transaction)."""
     con.execute((sql_dir / "refresh" / "timeline_events.sql").read_text(encoding="utf-8"))
 
+
+_ARROW_FRAMES = frozenset({"b_mentions", "b_topics", "b_events"})
 
 # (frame, statement): a statement is skipped when its frame has no rows.
 _LOAD_STATEMENTS: tuple[tuple[str, str], ...] = (
