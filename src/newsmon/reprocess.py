@@ -61,7 +61,7 @@ def reanalyse(config: Config, store: Store, since: date | None = None, batch_siz
     store.sync_gazetteer(gazetteer.version, gazetteer.frames)
     rows = store.articles_for_analysis(sorted(ANALYSED_STATUSES), since)
     texts: list[_Text] = [(aid, title, lead, body, published.astimezone(AMSTERDAM).date())
-                                 for aid, title, lead, body, published in rows]  # fmt: skip
+                          for aid, title, lead, body, published in rows]  # fmt: skip
     del rows
     batches = chunks(texts, batch_size)
     workers = config.settings.ingest.extract_workers
