@@ -197,3 +197,40 @@ def test_explain_shows_the_evidence(tmp_path: Path) -> None:
     assert re.search(r"level score -?[0-9.]+ = intercept [+-][0-9.]+ .*relation_sentences \+[0-9.]+x0\.20", out)
     assert "thresholds: primary >= " in out
     assert shutil.which(str(cli))
+
+
+def test_an_article_naming_neither_side_is_none_without_a_sentence_read() -> None:
+    """The shortcut gives what reading every sentence gives, and never skips an article that names a side."""
+    from newsmon.document import Document
+    from newsmon.topics import _entity_info, _units
+
+    resources = Resources()
+    gazetteer, rules = resources.load_gazetteer(), resources.load_topics()
+    texts = [
+        ("Nieuwe fietspaden in Zwolle", "De gemeente legt dit jaar twaalf kilometer fietspad aan. Dat kost "
+         "vier miljoen euro.\n\nOmwonenden zijn tevreden. Eerder waren er protesten in Zwolle-Zuid."),
+        ("Staking bij het streekvervoer", "Chauffeurs leggen vrijdag het werk neer. Volgens de bond gaat het om "
+         "de werkdruk.\n\nReizigers moeten rekening houden met vertraging."),
+        ("Kim bezoekt fabriek", "Pyongyang meldt dat de leider een fabriek bezocht. Moskou reageerde niet."),
+        ("Gas uit Siberië", "Gazprom levert minder gas via de pijpleiding. De Russen noemen onderhoud als reden."),
+    ]
+    info = _entity_info(gazetteer)
+    named = []
+    for title, body in texts:
+        document = Document.build(body, date(2024, 6, 1), title)
+        mentions = tuple(gazetteer.find_in_document(document))
+        quick = rules.tag_document(document, mentions, gazetteer)
+        full = [rules._tag_topic(topic, _units(document, mentions, info)) for topic in rules.data.topics]
+        assert quick == full, title
+        named.append(any(rules._names_a_side(t, document, mentions, info) for t in rules.data.topics))
+    # the two local stories name neither side (the shortcut applies); the last two name one
+    assert named == [False, False, True, True]
+
+
+def test_a_side_rule_with_a_negation_turns_the_shortcut_off() -> None:
+    from newsmon.topics import _negates
+
+    lists = {"nk": "Noord-Korea* OR Pyongyang", "ru": "Rusland OR NOT Oekraïne", "x": "list:ru OR Moskou"}
+    assert not _negates("list:nk", lists)
+    assert _negates("list:ru", lists) and _negates("list:x", lists)
+    assert _negates("Rusland -Oekraïne", lists) and not _negates('"Kim Jong-un" OR Noord-Korea*', lists)

@@ -697,6 +697,8 @@ class TopicRules:
                    Rule(t.sides[1], f"topics.{t.id}.sides.1", data.lists))
             for t in data.topics
         }  # fmt: skip
+        self._monotone_sides = {t.id for t in data.topics
+                                if not any(_negates(side, data.lists) for side in t.sides)}  # fmt: skip
         self.context_relations = {
             t.id: [
                 (Rule(c.context, f"topics.{t.id}.context_relations.{i}.context", data.lists),
@@ -728,8 +730,26 @@ class TopicRules:
         return self.tag_document(document, mentions, gazetteer)
 
     def tag_document(self, document: Document, mentions: Sequence[Mention], gazetteer: Gazetteer) -> list[TopicResult]:
-        units = _units(document, mentions, _entity_info(gazetteer))
-        return [self._tag_topic(topic, units) for topic in self.data.topics]
+        """Each topic's result. An article that names neither side of a topic anywhere is `none` for it without
+        being read sentence by sentence (most news names neither): its evidence is empty, all features 0."""
+        info = _entity_info(gazetteer)
+        named = [t for t in self.data.topics if self._names_a_side(t, document, mentions, info)]
+        units = _units(document, mentions, info) if named else []
+        return [self._tag_topic(topic, units if topic in named else []) for topic in self.data.topics]
+
+    def _names_a_side(
+        self, topic: TopicRule, document: Document, mentions: Sequence[Mention], info: dict[str, tuple[str | None, str]]
+    ) -> bool:  # fmt: skip
+        """Whether either side's rule holds in some field as a whole: a sentence can name a side only then (side
+        rules without NOT hold in a whole field when they hold in a part of it; with a NOT, assume they may)."""
+        if topic.id not in self._monotone_sides:
+            return True
+        for name, part in document.fields.items():
+            words = [w for sentence_words in part.words for w in sentence_words]
+            scope = Scope(name, words, [m for m in mentions if m.field == name], info, part.text)
+            if any(side.match(scope) is not None for side in self.sides[topic.id]):
+                return True
+        return False
 
     def _tag_topic(self, topic: TopicRule, units: list[_Unit]) -> TopicResult:
         relation = self.relations[topic.id]
@@ -914,6 +934,18 @@ def _in_enumeration(scope: Scope, side_hits: list[Hit], other_hits: list[Hit]) -
         if countries - both_sides:
             return True
     return False
+
+
+_LIST_REFERENCE = re.compile(r"list:(\w+)")
+_NEGATION = re.compile(r"\bNOT\b|(?:^|[\s(])[-!]")
+
+
+def _negates(source: str, lists: Mapping[str, str], seen: frozenset[str] = frozenset()) -> bool:
+    """Whether a rule (with the named lists it uses) holds a NOT, "-" or "!" anywhere."""
+    if _NEGATION.search(source):
+        return True
+    return any(name not in seen and _negates(lists.get(name, ""), lists, seen | {name})
+               for name in _LIST_REFERENCE.findall(source))  # fmt: skip
 
 
 def _units(document: Document, mentions: Sequence[Mention], info: dict[str, tuple[str | None, str]]) -> list[_Unit]:
