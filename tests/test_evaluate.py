@@ -125,6 +125,7 @@ def test_fit_reports_cross_validation_and_a_pasteable_block(tmp_path: Path) -> N
                          capture_output=True, text=True, check=True).stdout
     assert "104 extra training texts" in out
     assert "fitted on the other batches, scored on a:" in out and "5-fold over all 4 texts" in out
+    assert "fitted on a itself, scored on it:" in out
     block = out.split("topics.yaml:\n", 1)[1]
     assert block.startswith("    weights:\n") and "    thresholds:\n      primary: " in block
     bad = subprocess.run([CLI, "eval", str(tmp_path), "--fit", "--fit-gold", str(tmp_path)],

@@ -417,6 +417,10 @@ def fit_report(
         if others:
             acc, f1 = accuracy(fit([*others, *extra], l2), ex)
             lines.append(f"  fitted on the other batches, scored on {name}: {acc:.3f} / {f1:.3f}")
+    for name, ex in examples.items():
+        if any(e.related for e in ex):  # in-sample: about the most the features allow on that batch
+            acc, f1 = accuracy(fit(ex, l2), ex)
+            lines.append(f"  fitted on {name} itself, scored on it: {acc:.3f} / {f1:.3f}")
     parts = [accuracy(fit([*train, *extra], l2), test) for train, test in folds(everything)]
     lines.append(f"  5-fold over all {len(everything)} texts: {np.mean([a for a, _ in parts]):.3f} / "
                  f"{np.mean([f for _, f in parts]):.3f}")  # fmt: skip
