@@ -236,7 +236,8 @@ VIEW_TIME_LIMIT_S = 60.0
 
 def fill_scale_db(path: Path, articles: int) -> dict[str, float]:
     """Write `articles` synthetic articles with topics, mentions and events straight into a new database
-    (schema and views from sql/), and fill the entity tables as the loads would. Seconds per step."""
+    (schema and views from sql/), and fill the tables kept at load (entity tables, timeline_events) as the
+    loads would. Seconds per step."""
     import pandas as pd
 
     from newsmon.entities import Gazetteer
