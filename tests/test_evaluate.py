@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsmon.evaluate import EvalError, evaluate, load_batch, publication_date
-from newsmon.levels import LEVEL_ORDER, Example, accuracy, fit
+from newsmon.levels import LEVEL_ORDER, Example, LevelModel, accuracy, fit
 from newsmon.topics import FEATURES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,6 +118,24 @@ def test_level_fit_recovers_an_ordering() -> None:
     assert model.level(lone, related=False) == "none" and model.level(lone, related=False, listed=True) == "mention"
 
 
+def test_level_fit_keeps_what_the_data_cannot_inform_at_the_prior() -> None:
+    """Texts that are only secondary or primary say nothing about the mention threshold: fitted alone it
+    collapses onto the secondary threshold, fitted with a prior it stays near the prior's; the weight the
+    data does support still moves away from the prior."""
+    examples = []
+    for i in range(60):
+        share = 0.5 + i / 118
+        features = dict.fromkeys(FEATURES, 0.0) | {"body_share": share}
+        examples.append(Example(features, True, "primary" if share > 0.75 else "secondary"))
+    alone = fit(examples, l2=0.1)
+    prior = LevelModel(dict.fromkeys(FEATURES, 0.0), 0.0, {"mention": -3.0, "secondary": 0.0, "primary": 1.0})
+    with_prior = fit(examples, l2=0.1, prior=prior)
+    assert alone.thresholds["secondary"] - alone.thresholds["mention"] < 0.5
+    assert abs(with_prior.thresholds["mention"] + 3.0) < 0.5
+    assert with_prior.weights["body_share"] > 2.0
+    assert accuracy(with_prior, examples)[0] >= 0.9
+
+
 def test_fit_reports_cross_validation_and_a_pasteable_block(tmp_path: Path) -> None:
     write_batch(tmp_path / "a")
     write_batch(tmp_path / "b")
@@ -126,6 +144,10 @@ def test_fit_reports_cross_validation_and_a_pasteable_block(tmp_path: Path) -> N
     assert "104 extra training texts" in out
     assert "fitted on the other batches, scored on a:" in out and "5-fold over all 4 texts" in out
     assert "fitted on a itself, scored on it:" in out
+    gold = str(ROOT / "tests" / "gold" / "topics")
+    with_prior = subprocess.run([CLI, "eval", str(tmp_path), "--fit", "--prior-gold", gold],
+                                capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "prior fitted on 104 texts" in with_prior and "the prior alone, on b:" in with_prior
     block = out.split("topics.yaml:\n", 1)[1]
     assert block.startswith("    weights:\n") and "    thresholds:\n      primary: " in block
     bad = subprocess.run([CLI, "eval", str(tmp_path), "--fit", "--fit-gold", str(tmp_path)],

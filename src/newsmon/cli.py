@@ -242,6 +242,9 @@ def eval_command(
     fit: Annotated[bool, typer.Option("--fit", help="fit the level weights on these texts, cross-validated")] = False,
     fit_gold: Annotated[Path | None, typer.Option(
         "--fit-gold", help="with --fit: also train on the tune texts of this topic gold folder")] = None,
+    prior_gold: Annotated[Path | None, typer.Option(
+        "--prior-gold", help="with --fit: fit first on the tune texts of this topic gold folder and pull every "
+                             "fit toward that model (a prior) instead of pooling")] = None,
     l2: Annotated[float, typer.Option("--l2", help="with --fit: the L2 penalty on the weights")] = 1.0,
     config_dir: ConfigOpt = Path("config"),
 ) -> None:
@@ -257,9 +260,10 @@ def eval_command(
     if fit:
         try:
             extra = ev.gold_examples(fit_gold, resources) if fit_gold else []
+            prior = ev.gold_examples(prior_gold, resources) if prior_gold else []
         except ev.EvalError as exc:
             raise _fail(str(exc)) from None
-        typer.echo("\n".join(ev.fit_report(batches, ev.current_model(resources), l2, extra)))
+        typer.echo("\n".join(ev.fit_report(batches, ev.current_model(resources), l2, extra, prior)))
         return
     per_batch, overall = ev.scores_of(batches)
     if as_json:

@@ -400,31 +400,43 @@ def gold_examples(folder: Path, resources: Resources, split: str = "tune") -> li
 
 
 def fit_report(
-    batches: dict[str, list[Outcome]], current: LevelModel, l2: float = 1.0, extra: Sequence[Example] = ()
+    batches: dict[str, list[Outcome]], current: LevelModel, l2: float = 1.0, extra: Sequence[Example] = (),
+    prior: Sequence[Example] = (),
 ) -> list[str]:
     """Fit level weights on all batches (plus `extra` training texts) and say how fitted weights do on news
-    they were not fitted on."""
+    they were not fitted on. With `prior` texts, a model fitted on them first is the prior every fit is pulled
+    toward (levels.fit), instead of those texts being pooled with the batches."""
     examples = {name: [Example(o.features, o.related, o.sample.relevance, o.listed) for o in outcomes]
                 for name, outcomes in batches.items()}  # fmt: skip
     everything = [e for ex in examples.values() for e in ex]
+    centre = fit(prior, l2) if prior else None
+
+    def fitted(train: Sequence[Example]) -> LevelModel:
+        return fit([*train, *extra], l2, prior=centre)
+
     lines = [f"level model (level accuracy / primary+secondary F1; L2 {l2:g}"
-             + (f"; {len(extra)} extra training texts" if extra else "") + "):"]
+             + (f"; {len(extra)} extra training texts" if extra else "")
+             + (f"; prior fitted on {len(prior)} texts" if prior else "") + "):"]  # fmt: skip
     for name, ex in examples.items():
         acc, f1 = accuracy(current, ex)
         lines.append(f"  rules file as it is, on {name}: {acc:.3f} / {f1:.3f}")
+    if centre is not None:
+        for name, ex in examples.items():
+            acc, f1 = accuracy(centre, ex)
+            lines.append(f"  the prior alone, on {name}: {acc:.3f} / {f1:.3f}")
     for name, ex in examples.items():
         others = [e for other, exs in examples.items() if other != name for e in exs]
         if others:
-            acc, f1 = accuracy(fit([*others, *extra], l2), ex)
+            acc, f1 = accuracy(fitted(others), ex)
             lines.append(f"  fitted on the other batches, scored on {name}: {acc:.3f} / {f1:.3f}")
     for name, ex in examples.items():
         if any(e.related for e in ex):  # in-sample: about the most the features allow on that batch
-            acc, f1 = accuracy(fit(ex, l2), ex)
+            acc, f1 = accuracy(fitted(ex), ex)
             lines.append(f"  fitted on {name} itself, scored on it: {acc:.3f} / {f1:.3f}")
-    parts = [accuracy(fit([*train, *extra], l2), test) for train, test in folds(everything)]
+    parts = [accuracy(fitted(train), test) for train, test in folds(everything)]
     lines.append(f"  5-fold over all {len(everything)} texts: {np.mean([a for a, _ in parts]):.3f} / "
                  f"{np.mean([f for _, f in parts]):.3f}")  # fmt: skip
-    model = fit([*everything, *extra], l2)
+    model = fitted(everything)
     acc, f1 = accuracy(model, everything)
     lines.append(f"  fitted on all (in-sample): {acc:.3f} / {f1:.3f}")
     lines.append("fitted on all; paste into the topic in topics.yaml:")

@@ -6,6 +6,11 @@ three increasing thresholds (mention, secondary, primary). Fitting it is an ordi
 sentence take part; without one an article is `none` by rule. The weights are L2-regularised, so a feature
 the data cannot support stays near zero instead of fitting a few texts.
 
+A prior model (fitted first on other texts, e.g. the written topic gold) can take the place of zero: weights
+and thresholds are then pulled toward it (a Gaussian prior centred on it, the same L2 strength), so what the
+data cannot inform stays where the prior put it. A batch with no `mention` text has nothing to say about the
+mention threshold; fitted without a prior the threshold drifts wherever the other levels push it.
+
 Cross-validation is by batch (fit on one, score the other, both ways) and by folds over everything, so the
 figures say how the weights do on news they were not fitted on.
 """
@@ -51,17 +56,23 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -50, 50))))
 
 
-def fit(examples: Sequence[Example], l2: float = 0.3, steps: int = 4000, rate: float = 0.05) -> LevelModel:
-    """Ordinal logistic regression by gradient descent (Adam) on the examples with a relation sentence."""
+def fit(
+    examples: Sequence[Example], l2: float = 0.3, steps: int = 4000, rate: float = 0.05, prior: LevelModel | None = None
+) -> LevelModel:
+    """Ordinal logistic regression by gradient descent (Adam) on the examples with a relation sentence; with a
+    `prior`, the weights and thresholds are pulled toward the prior's instead of the weights toward zero."""
     used = [e for e in examples if e.related]
     if not used:
         raise ValueError("no labelled text has a relation sentence: nothing to fit")
     x = np.array([[e.features[k] for k in FEATURES] for e in used])
     y = np.array([LEVEL_ORDER.index(e.gold) for e in used])
     n, d = x.shape
-    w = np.zeros(d)
-    theta = np.array([-1.0, 0.5, 2.0])  # P(level >= mention / secondary / primary)
-    params = np.concatenate([w, theta])
+    if prior is None:
+        w0, theta0 = np.zeros(d), np.array([-1.0, 0.5, 2.0])  # P(level >= mention / secondary / primary)
+    else:
+        w0 = np.array([prior.weights[k] for k in FEATURES])
+        theta0 = np.array([prior.thresholds[k] - prior.intercept for k in ("mention", "secondary", "primary")])
+    params = np.concatenate([w0, theta0])
     m, v = np.zeros_like(params), np.zeros_like(params)
     rows = np.arange(n)
     for step in range(1, steps + 1):
@@ -72,12 +83,14 @@ def fit(examples: Sequence[Example], l2: float = 0.3, steps: int = 4000, rate: f
         dens = upper * (1 - upper)  # sigmoid' at each threshold (0 at the two ends)
         p = np.maximum(upper[rows, y] - upper[rows, y + 1], 1e-12)
         ds = (dens[rows, y] - dens[rows, y + 1]) / p  # d log p / d s
-        grad_w = -(x.T @ ds) + l2 * w
+        grad_w = -(x.T @ ds) + l2 * (w - w0)
         grad_theta = np.zeros(3)
         for k in range(3):  # theta_k sits at column k + 1 of `upper`
             at_low = (y == k + 1).astype(float)  # it is the sample's lower bound
             at_high = (y == k).astype(float)  # it is the sample's upper bound
             grad_theta[k] = -np.sum((-dens[:, k + 1] * at_low + dens[:, k + 1] * at_high) / p)
+        if prior is not None:
+            grad_theta += l2 * (theta - theta0)
         grad = np.concatenate([grad_w, grad_theta]) / n
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad**2
