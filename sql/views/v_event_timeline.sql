@@ -10,23 +10,28 @@
 -- enough entities): they enter the pairwise linking as one node, which keeps the linking small when
 -- many reports name the same day and the same two countries. Each node is summed up once (its
 -- articles, outlets, first report, best sentence, expressions); the events are made of those sums,
--- and an event of one node (most of them) takes its node's lists as they are.
+-- and an event of one node (most of them) takes its node's lists as they are. Ties are broken the
+-- same way on every read: the first report is the earliest, then the least article id; the sentence
+-- the best scored, then the one that sorts last.
 CREATE OR REPLACE VIEW v_event_timeline AS
-WITH RECURSIVE nodes AS (
+WITH RECURSIVE nodes AS MATERIALIZED (
     SELECT node, any_value(precision) AS precision, min(date_start) AS date_start, max(date_end) AS date_end,
            any_value(entity_ids) AS entity_ids, list_distinct(flatten(list(terms))) AS terms,
            list_sort(list(DISTINCT article_id)) AS article_ids,
            list_sort(list(DISTINCT outlet_id)) AS outlet_ids,
-           arg_min(article_id, published_at) AS first_article_id,
+           arg_min(article_id, (published_at, article_id)) FILTER (WHERE published_at IS NOT NULL) AS first_article_id,
            min(published_at) AS first_reported_at,
-           arg_min(title, published_at) AS first_title,
+           arg_min(title, (published_at, article_id)) FILTER (WHERE published_at IS NOT NULL AND title IS NOT NULL)
+               AS first_title,
            min(published_at) FILTER (WHERE title IS NOT NULL) AS first_titled_at,
-           arg_max(sentence, len(entity_ids) * 1000 - least(length(sentence), 999)) AS sentence,
+           arg_min(article_id, (published_at, article_id)) FILTER (WHERE published_at IS NOT NULL AND title IS NOT NULL)
+               AS first_titled_id,
+           arg_max(sentence, (len(entity_ids) * 1000 - least(length(sentence), 999), sentence)) AS sentence,
            max(len(entity_ids) * 1000 - least(length(sentence), 999)) AS sentence_score,
            list_sort(list(DISTINCT expression)) AS expressions
     FROM timeline_events GROUP BY node
 ),
-links AS (
+links AS MATERIALIZED (
     SELECT x.node AS a, y.node AS b
     FROM nodes x JOIN nodes y
       ON x.precision = y.precision AND x.node <> y.node
@@ -34,14 +39,18 @@ links AS (
     WHERE len(list_intersect(x.entity_ids, y.entity_ids)) >= CASE WHEN x.precision = 'day' THEN 1 ELSE 2 END
        OR len(list_intersect(x.terms, y.terms)) >= 2
 ),
-reach(node, label) AS (
+-- each node takes the least node id it can reach: the label is handed along the links, a node keeping
+-- only its least label so far (USING KEY: one row per node) and passing it on only when it went down
+reach(node, label) USING KEY (node) AS (
     SELECT node, node FROM nodes
     UNION
-    SELECT l.b, r.label FROM reach r JOIN links l ON l.a = r.node
+    SELECT l.b, min(r.label)
+    FROM reach r JOIN links l ON l.a = r.node JOIN recurring.reach cur ON cur.node = l.b
+    GROUP BY l.b
+    HAVING min(r.label) < any_value(cur.label)
 ),
 clustered AS (
-    SELECT n.*, c.cluster
-    FROM nodes n JOIN (SELECT node, min(label) AS cluster FROM reach GROUP BY node) c USING (node)
+    SELECT n.*, r.label AS cluster FROM nodes n JOIN reach r USING (node)
 ),
 named AS (
     -- a node's expressions share its entities (or it has one expression)
@@ -62,11 +71,14 @@ merged AS (
         any_value(c.precision) AS precision,                 -- day | week | month | quarter | year
         list(c.article_ids) AS article_ids,
         list(c.outlet_ids) AS outlet_ids,
-        arg_min(c.first_article_id, c.first_reported_at) AS first_article_id,
+        arg_min(c.first_article_id, (c.first_reported_at, c.first_article_id))
+            FILTER (WHERE c.first_reported_at IS NOT NULL) AS first_article_id,
         min(c.first_reported_at) AS first_reported_at,
-        arg_min(c.first_title, c.first_titled_at) AS first_title,
-        -- the sentence naming the most of the event's entities, shorter ones first among equals
-        arg_max(c.sentence, c.sentence_score) AS sentence,
+        arg_min(c.first_title, (c.first_titled_at, c.first_titled_id)) FILTER (WHERE c.first_titled_at IS NOT NULL)
+            AS first_title,
+        -- the sentence naming the most of the event's entities, shorter ones first among equals, then the one
+        -- that sorts last, so equal candidates give the same sentence on every read
+        arg_max(c.sentence, (c.sentence_score, c.sentence)) AS sentence,
         list(c.expressions) AS expressions
     FROM clustered c
     GROUP BY cluster
@@ -86,4 +98,4 @@ final AS (
         FROM merged
     ) v JOIN named k USING (cluster)
 )
-SELECT * FROM final ORDER BY date_start, articles DESC;
+SELECT * FROM final ORDER BY date_start, articles DESC, first_reported_at, first_article_id, entity_ids;
