@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -73,6 +75,34 @@ def test_reprocess_after_a_gazetteer_change_updates_mentions_and_nothing_else(in
         assert linked == [(0,)]
         versions = _table(store, "SELECT DISTINCT gazetteer_version FROM entity_mentions")
         assert versions == [(f"test-edit+rules-{RULES_VERSION}",)]
+
+
+def test_reprocess_reads_the_texts_batch_by_batch_and_keeps_the_rows(ingested: Path) -> None:
+    """Texts are read from the database one batch at a time (an archive's texts need not fit in memory),
+    oldest first, and small batches give the same rows as one batch holding everything."""
+    config = load_config(ingested)
+    derived = ("SELECT * FROM entity_mentions ORDER BY ALL", "SELECT * FROM article_topics ORDER BY ALL",
+               "SELECT * FROM events ORDER BY ALL", "SELECT * FROM timeline_events ORDER BY ALL")  # fmt: skip
+    reads: list[int] = []
+
+    class Counting(Store):
+        def analysis_texts(self, ids: Sequence[str]) -> list[tuple[str, str | None, str | None, str, datetime]]:
+            texts = super().analysis_texts(ids)
+            assert [t[0] for t in texts] == list(ids)
+            reads.append(len(texts))
+            return texts
+
+    with Store.open(config.settings.db_path) as store:
+        ids = store.analysis_ids(["ok", "paywalled"])
+        published = dict(_table(store, "SELECT id, published_at FROM articles"))
+        assert [published[i] for i in ids] == sorted(published[i] for i in ids)
+        reanalyse(config, store, batch_size=len(ids))
+        whole = [_table(store, sql) for sql in derived]
+    store = Counting.open(config.settings.db_path)
+    with store:
+        assert reanalyse(config, store, batch_size=3)["articles"] == len(ids) > 6
+        assert max(reads) == 3 and sum(reads) == len(ids)
+        assert [_table(store, sql) for sql in derived] == whole
 
 
 def test_reextract_from_the_archive_without_network(ingested: Path, demo_site: DemoSite) -> None:

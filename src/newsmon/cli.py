@@ -365,7 +365,7 @@ def reprocess(
                 typer.echo(f"re-extracted {extracted['articles']} articles from the archive: {extracted['changed']} "
                            f"with new text, {extracted['missing_raw']} without a stored page")
             if what != "extract":
-                total = len(store.articles_for_analysis(sorted(ANALYSED_STATUSES), since_day))
+                total = len(store.analysis_ids(sorted(ANALYSED_STATUSES), since_day))
                 counts = reanalyse(config, reporting_store(store, progress, "re-analysed", total), since_day)
                 typer.echo(f"re-analysed {counts['articles']} articles: {counts['mentions']} entity mentions, "
                            f"{counts['tagged']} tagged, {counts['events']} events")

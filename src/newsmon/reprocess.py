@@ -59,11 +59,13 @@ def reanalyse(config: Config, store: Store, since: date | None = None, batch_siz
     resources = resources_for(config)
     gazetteer = resources.load_gazetteer()
     store.sync_gazetteer(gazetteer.version, gazetteer.frames)
-    rows = store.articles_for_analysis(sorted(ANALYSED_STATUSES), since)
-    texts: list[_Text] = [(aid, title, lead, body, published.astimezone(AMSTERDAM).date())
-                          for aid, title, lead, body, published in rows]  # fmt: skip
-    del rows
-    batches = chunks(texts, batch_size)
+    ids = store.analysis_ids(sorted(ANALYSED_STATUSES), since)
+    batches = chunks(ids, batch_size)
+
+    def texts_of(k: int) -> list[_Text]:  # read batch by batch: the archive's texts need not fit in memory
+        return [(aid, title, lead, body, published.astimezone(AMSTERDAM).date())
+                for aid, title, lead, body, published in store.analysis_texts(batches[k])]  # fmt: skip
+
     workers = config.settings.ingest.extract_workers
     counts = {"articles": 0, "mentions": 0, "tagged": 0, "events": 0}
 
@@ -75,9 +77,9 @@ def reanalyse(config: Config, store: Store, since: date | None = None, batch_siz
         counts["events"] += len(batch.events)
 
     with store.bulk_writes():
-        if workers <= 1 or len(texts) < 4 * _INLINE_EXTRACT_BELOW:
-            for texts_of_batch in batches:
-                load(_analyse_texts(resources, texts_of_batch))
+        if workers <= 1 or len(ids) < 4 * _INLINE_EXTRACT_BELOW:
+            for k in range(len(batches)):
+                load(_analyse_texts(resources, texts_of(k)))
             return counts
         pool = _pool(workers)
         queued: deque[list[Future[LoadBatch]]] = deque()
@@ -85,7 +87,7 @@ def reanalyse(config: Config, store: Store, since: date | None = None, batch_siz
         def submit(k: int) -> None:
             if k < len(batches):
                 queued.append([pool.submit(_analyse_texts, resources, part)
-                               for part in chunks(batches[k], _TASK_ARTICLES)])  # fmt: skip
+                               for part in chunks(texts_of(k), _TASK_ARTICLES)])  # fmt: skip
 
         try:
             for k in range(_BATCHES_AHEAD):

@@ -579,16 +579,25 @@ class Store:
             self.con.unregister("wanted_guids")
         return {(r[0], r[1]): r[2] for r in rows}
 
-    def articles_for_analysis(
-        self, statuses: Sequence[str], since: date | None = None
-    ) -> list[tuple[str, str | None, str | None, str, datetime]]:
-        """(id, title, lead, body, published_at) of stored articles, oldest first."""
+    def analysis_ids(self, statuses: Sequence[str], since: date | None = None) -> list[str]:
+        """Ids of the stored articles with one of `statuses` (published since `since`), oldest first: what
+        a re-analysis goes through, batch by batch (analysis_texts), without holding every text at once."""
         rows = self.con.execute(
-            "SELECT id, title, lead, body, coalesce(published_at, fetched_at) FROM articles "
-            "WHERE list_contains(?, status) AND (?::DATE IS NULL OR published_at >= ?::DATE) "
+            "SELECT id FROM articles WHERE list_contains(?, status) AND (?::DATE IS NULL OR published_at >= ?::DATE) "
             "ORDER BY published_at, id",
             [list(statuses), since, since],
         ).fetchall()
+        return [r[0] for r in rows]
+
+    def analysis_texts(self, ids: Sequence[str]) -> list[tuple[str, str | None, str | None, str, datetime]]:
+        """(id, title, lead, body, published_at or else fetched_at) of these articles, in the order of `ids`."""
+        self.con.execute("CREATE OR REPLACE TEMP TABLE analysis_ids AS SELECT unnest(?::VARCHAR[]) AS id, "
+                         "generate_subscripts(?::VARCHAR[], 1) AS k", [list(ids), list(ids)])  # fmt: skip
+        rows = self.con.execute(
+            "SELECT a.id, a.title, a.lead, a.body, coalesce(a.published_at, a.fetched_at) "
+            "FROM analysis_ids i JOIN articles a ON a.id = i.id ORDER BY i.k"
+        ).fetchall()
+        self.con.execute("DROP TABLE analysis_ids")
         return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
     def articles_for_reextract(
