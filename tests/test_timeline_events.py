@@ -191,6 +191,36 @@ def test_equal_candidates_give_the_same_report_and_sentence_on_every_read(tmp_pa
     assert seen == {("b0", "Kop 0", max(sentences))}
 
 
+def test_links_across_calendar_periods_and_partial_ranges(tmp_path: Path) -> None:
+    """Dates that overlap without being the same period: "eerder dit jaar" against the whole year, a run
+    of days across a month's end against one of its days, a fortnight against the week it ends in; and
+    dates that touch the same period without overlapping stay apart."""
+    noon = datetime(2024, 7, 3, 10, tzinfo=UTC)
+    with open_store(tmp_path / "t.duckdb") as store:
+        aids = [f"c{i}" for i in range(8)]
+        store.load_batch(LoadBatch(
+            articles=[article(aid, noon, f"o{i}") for i, aid in enumerate(aids)], enriched_ids=aids,
+            events=[
+                event("c0", 0, date(2024, 1, 1), ["Q3", "Q4"], "Eerder dit jaar leverde het land granaten.", "year",
+                      "eerder dit jaar", date(2024, 4, 8)),
+                event("c1", 0, date(2024, 1, 1), ["Q4", "Q3"], "Dit jaar kwam er een verdrag.", "year", "dit jaar",
+                      date(2024, 12, 31)),
+                event("c2", 0, date(2024, 6, 28), ["Q2"], "Van 28 juni tot 2 juli was Poetin op reis.", "day",
+                      "28 juni tot 2 juli", date(2024, 7, 2)),
+                event("c3", 0, date(2024, 7, 1), ["Q2"], "Poetin landde op 1 juli.", "day", "1 juli"),
+                event("c4", 0, date(2024, 7, 5), ["Q2"], "Poetin sprak op 5 juli.", "day", "5 juli"),
+                event("c5", 0, date(2024, 6, 17), ["Q1"], "Twee weken lang duurden de scheepstransporten van "
+                      "artilleriegranaten.", "week", "twee weken", date(2024, 6, 30)),
+                event("c6", 0, date(2024, 6, 24), ["Q2"], "Die week zagen satellieten scheepstransporten met "
+                      "artilleriegranaten.", "week", "die week", date(2024, 6, 30)),
+                event("c7", 0, date(2024, 6, 10), ["Q2"], "Een week eerder waren er geen scheepstransporten van "
+                      "artilleriegranaten.", "week", "een week eerder", date(2024, 6, 16)),
+            ]))  # fmt: skip
+        assert timeline(store.con) == expected(store.con)
+        events = sorted(sorted(r[0]) for r in store.con.execute("SELECT article_ids FROM v_event_timeline").fetchall())
+        assert events == [["c0", "c1"], ["c2", "c3"], ["c4"], ["c5", "c6"], ["c7"]]
+
+
 def test_migration_fills_the_table_from_events_stored_before_it(tmp_path: Path) -> None:
     db = tmp_path / "t.duckdb"
     noon = datetime(2024, 6, 20, 10, tzinfo=UTC)

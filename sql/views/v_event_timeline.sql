@@ -7,7 +7,7 @@
 -- Reads timeline_events, one row per dated expression with entities, kept at every load
 -- (sql/refresh/timeline_events.sql) with its merge node, key terms and article columns. Expressions
 -- with the same dates, precision and entities are linked by the entity rule already (when they have
--- enough entities): they enter the pairwise linking as one node, which keeps the linking small when
+-- enough entities): they enter the linking as one node, which keeps it small when
 -- many reports name the same day and the same two countries. Each node is summed up once (its
 -- articles, outlets, first report, best sentence, expressions); the events are made of those sums,
 -- and an event of one node (most of them) takes its node's lists as they are. Ties are broken the
@@ -31,13 +31,51 @@ WITH RECURSIVE nodes AS MATERIALIZED (
            list_sort(list(DISTINCT expression)) AS expressions
     FROM timeline_events GROUP BY node
 ),
+-- Linking without comparing every two nodes of a year: a link needs a shared key (an entity for a
+-- day, a pair of entities otherwise, or a pair of key terms) and overlapping dates, and overlapping
+-- dates share a calendar period of the precision (a bucket: the day, ISO week, month, quarter or
+-- year; a node lists every one its dates touch). Nodes with the same key, bucket and dates are all
+-- linked to each other: a star through the least of them is enough for the events. Between groups
+-- of the same key and bucket with other dates, the dates are compared.
+buckets AS MATERIALIZED (
+    SELECT node, unnest(generate_series(date_trunc(unit, least(date_start, date_end)),
+                                        date_trunc(unit, greatest(date_start, date_end)), step)) AS bucket
+    FROM (
+        SELECT node, date_start, date_end,
+               CASE WHEN precision IN ('day', 'week', 'month', 'quarter') THEN precision ELSE 'year' END AS unit,
+               CASE precision WHEN 'day' THEN INTERVAL 1 DAY WHEN 'week' THEN INTERVAL 7 DAY
+                              WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH
+                              ELSE INTERVAL 1 YEAR END AS step
+        FROM nodes WHERE node IS NOT NULL AND date_end IS NOT NULL
+    )
+),
+keyed AS (
+    SELECT node, precision, date_start, date_end, 'e' AS kind, e AS k1, '' AS k2
+    FROM nodes, unnest(entity_ids) AS u(e) WHERE precision = 'day'
+    UNION ALL
+    SELECT node, precision, date_start, date_end, 'e', e1, e2
+    FROM nodes, unnest(entity_ids) AS u(e1), unnest(entity_ids) AS v(e2) WHERE precision <> 'day' AND e1 < e2
+    UNION ALL
+    SELECT node, precision, date_start, date_end, 't', t1, t2
+    FROM nodes, unnest(terms) AS u(t1), unnest(terms) AS v(t2) WHERE t1 < t2
+),
+groups AS MATERIALIZED (
+    SELECT k.precision, b.bucket, k.kind, k.k1, k.k2, k.date_start, k.date_end,
+           min(k.node) AS rep, list(k.node) AS members
+    FROM keyed k JOIN buckets b USING (node)
+    GROUP BY ALL
+),
 links AS MATERIALIZED (
-    SELECT x.node AS a, y.node AS b
-    FROM nodes x JOIN nodes y
-      ON x.precision = y.precision AND x.node <> y.node
-     AND x.date_start <= y.date_end AND y.date_start <= x.date_end
-    WHERE len(list_intersect(x.entity_ids, y.entity_ids)) >= CASE WHEN x.precision = 'day' THEN 1 ELSE 2 END
-       OR len(list_intersect(x.terms, y.terms)) >= 2
+    SELECT DISTINCT a, b FROM (
+        SELECT rep AS a, m AS b FROM groups, unnest(members) AS u(m) WHERE m <> rep
+        UNION ALL
+        SELECT m, rep FROM groups, unnest(members) AS u(m) WHERE m <> rep
+        UNION ALL
+        SELECT x.rep, y.rep
+        FROM groups x JOIN groups y
+          ON x.precision = y.precision AND x.bucket = y.bucket AND x.kind = y.kind AND x.k1 = y.k1 AND x.k2 = y.k2
+         AND x.rep <> y.rep AND x.date_start <= y.date_end AND y.date_start <= x.date_end
+    )
 ),
 -- each node takes the least node id it can reach: the label is handed along the links, a node keeping
 -- only its least label so far (USING KEY: one row per node) and passing it on only when it went down
