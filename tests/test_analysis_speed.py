@@ -305,32 +305,38 @@ def test_last_word_tests_never_skip_a_text_the_pattern_matches(source: str) -> N
         assert sum(last.may_end(t, i) for t, i in cuts) < len(cuts) / 2
 
 
-def test_wildcard_matchers_share_the_token_log(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Wildcard words judge each token once, in a log all matchers share that starts again when full: each
-    matcher still finds exactly the tokens its words match, whenever it was made and however often the log
-    restarted."""
+def test_word_tests_find_the_tokens_their_words_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The word tests of all rules are bits of one lexicon, each token judged once and remembered, the memory
+    starting again when full: each test still finds exactly the tokens its words match (wildcards too), whether it
+    was made before or after a scope's bits were first worked out, however often the memory started again."""
     import fnmatch
 
-    from newsmon.topics import _TOKENS, Scope, _word_finder
+    from newsmon.topics import _LEXICON, Scope, _word_finder
 
-    monkeypatch.setattr(_TOKENS, "LIMIT", 60)
+    monkeypatch.setattr(_LEXICON, "LIMIT", 60)
     rnd = random.Random(5)
     stems = ["raket", "verdrag", "bezoek", "sanctie", "olie", "handel", "kern", "x", "ontmoet"]
     words_of = [["raket*", "verdrag"], ["bezoek*", "ontmoet?ng", "olie"], ["*handel*", "kern?"]]
     finders = [(words, _word_finder(words)) for words in words_of[:2]]
+    seen: set[str] = set()
+    checked = found = 0
     for article in range(40):
-        if article == 20:
-            finders.append((words_of[2], _word_finder(words_of[2])))  # made after hundreds of tokens were logged
         sentences = [[rnd.choice(stems) + rnd.choice(["", "en", "s", "ing", "ten", str(rnd.randint(0, 99))])
                       for _ in range(rnd.randint(1, 12))] for _ in range(rnd.randint(1, 6))]  # fmt: skip
         scopes = [Scope("body", words, [], {}) for words in sentences]
-        whole = frozenset().union(*(s.vocabulary for s in scopes))
-        for scope in scopes:
-            scope.article_vocabulary = whole
-            for words, find in finders:
-                expected = {t for t in scope.vocabulary if any(fnmatch.fnmatchcase(t, w.lower()) for w in words)}
-                assert find(scope) == expected, (words, sorted(scope.vocabulary))
-    assert _TOKENS.base > 0  # the log did start again
+        for position, scope in enumerate(scopes):
+            seen |= scope.vocabulary
+            if article == 20 and position == 1:  # a test made after this article's first scope has its bits
+                finders.append((words_of[2], _word_finder(words_of[2])))
+            for s in (scopes[0], scope):
+                for words, find in finders:
+                    expected = {t for t in s.vocabulary if any(fnmatch.fnmatchcase(t, w.lower()) for w in words)}
+                    assert set(find(s)) == expected, (words, sorted(s.vocabulary))
+                    assert bool(s.has(_LEXICON.mask(words))) == bool(expected)
+                    checked += 1
+                    found += bool(expected)
+    assert len(seen) > 60 >= len(_LEXICON.known)  # the memory did start again
+    assert 0 < found < checked
 
 
 def _proximity_from_hits(words: list[str], distance: int) -> Callable[[Scope, float], list[Hit] | None]:
@@ -396,3 +402,33 @@ def test_sentence_token_offsets_from_the_documents_words(source: str) -> None:
                 assert unit.scope.tokens == _tokens(unit.scope.text, unit.start, unit.end), unit.text
                 checked += 1
     assert checked > 3
+
+
+def test_a_rule_holds_only_where_its_word_tests_do() -> None:
+    """A rule (and each OR inside it) is tried only in scopes that pass one of the word tests it needs: every
+    rule of config/topics.yaml and the rules above holds only in scopes that pass its `need`, and the tests do
+    rule out scopes."""
+    from newsmon.entities import Gazetteer
+    from newsmon.topics import Rule, TopicRules, _entity_info, _units
+
+    gazetteer = Gazetteer.load()
+    topics = TopicRules.load()
+    rules = [*topics.relations.values(), *(r for pair in topics.sides.values() for r in pair),
+             *(r for pairs in topics.context_relations.values() for pair in pairs for r in pair),
+             *(r for ref in topics.back_references.values() for r in ref[:2]),
+             *(r for themes in topics.themes.values() for r in themes.values()),
+             *(Rule(source, "test", topics.data.lists) for source in RULES)]  # fmt: skip
+    texts = _real_fields()[:60] or [" ".join(WRITTEN)]
+    held = skipped = 0
+    for text in texts:
+        document = Document.build(text, date(2024, 6, 19))
+        for unit in _units(document, gazetteer.find_in_document(document), _entity_info(gazetteer)):
+            for rule in rules:
+                if rule.need is None:
+                    continue
+                if rule.match(unit.scope) is not None:
+                    assert unit.scope.has(rule.need), (rule.source, unit.text)
+                    held += 1
+                else:
+                    skipped += not unit.scope.has(rule.need)
+    assert held and skipped

@@ -27,8 +27,9 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, reduce
 from itertools import groupby, pairwise
+from operator import or_
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
@@ -199,8 +200,11 @@ class Scope:
         self.words = words  # the lower-cased tokens, in order
         self.mentions = mentions
         self.entity_info = entity_info  # id -> (country, type)
-        self.vocabulary = frozenset(words)  # the distinct tokens, for the word matchers' set operations
-        self.article_vocabulary = self.vocabulary  # all scopes of the article's (set by _units): judged at once
+        self.vocabulary = frozenset(words)  # the distinct tokens
+        # which of the rules' word tests (see _Lexicon) some token passes, one bit each; worked out when first
+        # asked for, and again once a rule compiled since has added tests
+        self.bits = 0
+        self.bits_of = -1  # the number of tests `bits` covers
         # named lists, evaluated once per scope: their hits (Rule.match), their strongest weight (Rule.weigh)
         self.memos: tuple[dict[tuple[str, float], Any], dict[tuple[str, float], Any]] = ({}, {})
         self._span = span if span is not None else (0, len(text))
@@ -229,6 +233,12 @@ class Scope:
                     at.append(i)
             self._positions = positions
         return self._positions
+
+    def has(self, mask: int) -> int:
+        """Non-zero when a token of the scope passes one of the word tests in `mask`."""
+        if self.bits_of != _LEXICON.size:
+            self.bits, self.bits_of = _LEXICON.bits(self.vocabulary), _LEXICON.size
+        return self.bits & mask
 
     def hits_at(self, indexes: list[int], term: str, weight: float) -> list[Hit]:
         return [Hit(self.field, self.tokens[i][1], self.tokens[i][2], term, weight) for i in indexes]
@@ -261,61 +271,82 @@ def _glob(word: str) -> re.Pattern[str] | None:
     return re.compile(fnmatch.translate(word.lower())) if "*" in word or "?" in word else None
 
 
-class _TokenLog:
-    """Every distinct token the wildcard matchers have been asked about, in the order first met, shared by all of
-    them. Which tokens match a wildcard is remembered across texts (news vocabulary repeats, regex calls are slow),
-    so each matcher only judges the tokens logged since it last looked. An article's new tokens are found at its
-    first sentence with one set difference (not one per matcher: that cost the article's vocabulary each time);
-    `judged` keeps the article's vocabulary, compared by identity."""
+def _is_glob(word: str) -> bool:
+    return "*" in word or "?" in word
 
-    LIMIT = 200_000  # tokens kept before the log starts again (the matchers keep what they accepted)
+
+class _Lexicon:
+    """The word tests of every compiled rule, numbered: a test is a set of words (with * / ? wildcards) and a
+    token passes it when it is one of them. Each distinct token's tests are worked out once, as the bits of an int
+    (bit i: it passes test i), and kept across texts (news vocabulary repeats; wildcards are regex calls); a
+    scope's bits are its tokens' bits together, so whether a sentence has any word of a test is one AND, not a set
+    operation per rule and sentence. Tests with the same words are one test."""
+
+    LIMIT = 200_000  # distinct tokens remembered before the memory starts again
 
     def __init__(self) -> None:
-        self.seen: set[str] = set()
-        self.tokens: list[str] = []
-        self.base = 0  # tokens logged before `tokens` starts (the log restarts, the count goes on)
-        self.count = 0  # tokens ever logged: a matcher has judged the log when it has judged this many
-        self.judged: frozenset[str] | None = None
+        self.size = 0  # tests
+        self._tests: dict[tuple[str, ...], int] = {}  # lower-cased words -> the test's bit
+        self._exact: dict[str, int] = {}  # a word without wildcards -> the bits of the tests listing it
+        self._globs: list[tuple[re.Pattern[str], int]] = []  # each test's wildcards as one pattern, and its bit
+        self.known: _Known = _Known(self)  # token -> its bits
 
-    def add(self, whole: frozenset[str]) -> None:
-        unknown = whole.difference(self.seen)
-        if unknown:
-            if len(self.tokens) + len(unknown) > self.LIMIT:
-                self.seen, self.tokens, self.base = set(), [], self.count
-                unknown = whole  # the article's tokens all go in the new log
-            self.seen |= unknown
-            self.tokens += unknown
-            self.count = self.base + len(self.tokens)
-        self.judged = whole
+    def mask(self, words: Sequence[str]) -> int:
+        """The bit of the test "any of `words`", added when new."""
+        key = tuple(w.lower() for w in words)
+        bit = self._tests.get(key)
+        if bit is None:
+            bit = self._tests[key] = 1 << self.size
+            self.size += 1
+            globs = [fnmatch.translate(w) for w in key if _is_glob(w)]
+            for w in key:
+                if not _is_glob(w):
+                    self._exact[w] = self._exact.get(w, 0) | bit
+            if globs:
+                self._globs.append((re.compile("|".join(f"(?:{g})" for g in globs)), bit))
+            self.known = _Known(self)  # every token is judged again, with the new test
+        return bit
 
-    def since(self, count: int) -> list[str]:
-        """The logged tokens a matcher that has judged `count` of them has not seen."""
-        return self.tokens[max(0, count - self.base) :]
+    def judge(self, token: str) -> int:
+        bits = self._exact.get(token, 0)
+        for pattern, bit in self._globs:
+            if pattern.match(token):
+                bits |= bit
+        if len(self.known) >= self.LIMIT:
+            self.known = _Known(self)
+        self.known[token] = bits
+        return bits
+
+    def bits(self, vocabulary: frozenset[str]) -> int:
+        return reduce(or_, map(self.known.__getitem__, vocabulary), 0)  # __getitem__ judges new tokens
+
+    def passing(self, vocabulary: frozenset[str], mask: int) -> list[str]:
+        """The tokens of `vocabulary` that pass a test of `mask`."""
+        known = self.known
+        return [t for t in vocabulary if known[t] & mask]
 
 
-_TOKENS = _TokenLog()
+class _Known(dict[str, int]):
+    """Each token's bits (see _Lexicon), a token met for the first time judged on being looked up."""
+
+    def __init__(self, lexicon: _Lexicon) -> None:
+        super().__init__()
+        self.lexicon = lexicon
+
+    def __missing__(self, token: str) -> int:
+        return self.lexicon.judge(token)
 
 
-def _word_finder(words: list[str]) -> Callable[[Scope], frozenset[str]]:
-    """Which of the scope's distinct tokens are any of `words` (with * / ? wildcards), found with set operations
-    on the scope's distinct tokens rather than a loop over them; wildcards judge the article's tokens once (see
-    _TokenLog), so its sentences only intersect."""
-    exact = {w.lower() for w in words if _glob(w) is None}
-    globs = [fnmatch.translate(w.lower()) for w in words if _glob(w) is not None]
-    combined = re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
-    accepted: set[str] = set(exact)
-    judged = [0]  # tokens of the log judged
-    log = _TOKENS
+_LEXICON = _Lexicon()
 
-    def find(scope: Scope) -> frozenset[str]:
-        if combined is not None and (scope.article_vocabulary is not log.judged or judged[0] != log.count):
-            if scope.article_vocabulary is not log.judged:
-                log.add(scope.article_vocabulary)
-            for token in log.since(judged[0]):
-                if combined.match(token):
-                    accepted.add(token)
-            judged[0] = log.count
-        return scope.vocabulary.intersection(accepted)
+
+def _word_finder(words: list[str]) -> Callable[[Scope], list[str]]:
+    """Which of the scope's distinct tokens are any of `words` (with * / ? wildcards): none without a look at the
+    tokens when the scope's bits say so (most sentences), else the tokens that pass the test (see _Lexicon)."""
+    mask = _LEXICON.mask(words)
+
+    def find(scope: Scope) -> list[str]:
+        return _LEXICON.passing(scope.vocabulary, mask) if scope.has(mask) else []
 
     return find
 
@@ -337,8 +368,8 @@ def _words(words: list[str]) -> Matcher:
 
 
 def _words_weight(words: list[str]) -> Weigher:
-    find = _word_finder(words)
-    return lambda scope, weight: weight if find(scope) else None
+    mask = _LEXICON.mask(words)
+    return lambda scope, weight: weight if scope.has(mask) else None
 
 
 def _phrase_finder(words: list[str]) -> Callable[[Scope], list[int]]:
@@ -438,6 +469,7 @@ class Rule:
         self._where = where
         self._raw_lists = lists
         self._depth = _depth
+        self._lists: dict[str, Rule] = {}  # the named lists it uses, compiled
         try:
             tree: Item = lucene_parser.parse(source)
         except Exception as exc:  # luqum raises several error types for bad syntax
@@ -446,6 +478,8 @@ class Rule:
         matcher = self._compile(tree, _MATCH)
         self._matcher: Matcher = matcher
         self._weigher: Weigher | None = None
+        # the word tests a scope must pass one of for the rule to hold there (None: it may hold without)
+        self.need = self._need(tree)
 
     def match(self, scope: Scope, weight: float = 1.0) -> list[Hit] | None:
         """Hits when the rule holds in `scope`, None when it does not (an empty list: holds without hits)."""
@@ -477,17 +511,17 @@ class Rule:
         if isinstance(node, (OrOperation, UnknownOperation)):
             words = [c for c in node.children if isinstance(c, Word)]
             others: list[Part[R]] = []
-            # phrases next to each other among other parts ("country:KP OR ... OR "a b" OR "c d""): one key-word
-            # test for the run (the parts' order, which is the hits' order, is kept)
+            # phrases next to each other among other parts ("country:KP OR ... OR "a b" OR "c d""): one test of
+            # their words for the run (the parts' order, which is the hits' order, is kept)
             rest = [c for c in node.children if not isinstance(c, Word)]
-            for keyed, group in groupby(rest, key=lambda c: isinstance(c, Phrase) and _key_words([c]) is not None):
+            for keyed, group in groupby(rest, key=lambda c: isinstance(c, Phrase) and self._need(c) is not None):
                 run = list(group)
                 if keyed and len(run) > 1:
-                    others.append(_keyed(run, reading.any([self._compile(c, reading) for c in run])))
+                    others.append(_needing(self._need_any(run), reading.any([self._compile(c, reading) for c in run])))
                 else:
                     others += [self._compile(c, reading) for c in run]
             either = reading.any(([reading.words([str(w.value) for w in words])] if words else []) + others)
-            return _keyed(node.children, either)
+            return _needing(self._need_any(node.children), either)
         if isinstance(node, SearchField):
             return self._field(node, reading)
         if isinstance(node, Proximity):
@@ -507,9 +541,7 @@ class Rule:
             if value not in self._raw_lists:
                 known = sorted(self._raw_lists)
                 raise ConfigError(f"{self._where}: unknown list {value!r} in {self.source!r} (lists: {known})")
-            if self._depth > 5:
-                raise ConfigError(f"{self._where}: lists nested too deeply at {value!r}")
-            listed = reading.of_rule(Rule(self._raw_lists[value], f"lists.{value}", self._raw_lists, self._depth + 1))
+            listed = reading.of_rule(self._list(value))
             slot = reading.memo
 
             def by_list(scope: Scope, weight: float) -> R:
@@ -537,33 +569,56 @@ class Rule:
 
         return reading.from_matcher(by_entity)
 
+    def _list(self, name: str) -> Rule:
+        if name not in self._lists:
+            if self._depth > 5:
+                raise ConfigError(f"{self._where}: lists nested too deeply at {name!r}")
+            self._lists[name] = Rule(self._raw_lists[name], f"lists.{name}", self._raw_lists, self._depth + 1)
+        return self._lists[name]
 
-def _keyed(children: Sequence[Item], either: Part[R]) -> Part[R]:
-    """An OR of `children`, tested only in a scope that has a key word of them (when they are all plain words
-    and phrases, see _key_words): none holds in the others."""
-    needed = _key_words(children)
-    if needed is None:
+    def _need(self, node: Item) -> int | None:
+        """The word tests (a _Lexicon mask) a scope must pass one of for `node` to hold in it; None when it can
+        hold without a word (a NOT, an entity field). A phrase or proximity needs each of its words: the test of
+        its longest one without a wildcard is taken (the first word when all have one)."""
+        if isinstance(node, (Group, FieldGroup, Boost)):
+            return self._need(node.expr)
+        if isinstance(node, Plus):
+            return self._need(node.a)
+        if isinstance(node, Word):
+            return _LEXICON.mask([str(node.value)])
+        if isinstance(node, (Phrase, Proximity)):
+            words = str((node.term if isinstance(node, Proximity) else node).value).strip('"').split()
+            plain = [w for w in words if not _is_glob(w)]
+            return _LEXICON.mask([max(plain, key=len) if plain else words[0]]) if words else None
+        if isinstance(node, AndOperation):
+            return next((n for n in map(self._need, node.children) if n is not None), None)
+        if isinstance(node, (OrOperation, UnknownOperation)):
+            return self._need_any(node.children)
+        if isinstance(node, SearchField):
+            if node.name in FIELDS:
+                return self._need(node.expr)
+            if node.name == "list":
+                return self._list(str(node.expr).strip('"')).need
+        return None
+
+    def _need_any(self, children: Sequence[Item]) -> int | None:
+        """What an OR of `children` needs: any child's need (its plain words are one test, as they are matched)."""
+        words = [str(c.value) for c in children if isinstance(c, Word)]
+        need = _LEXICON.mask(words) if words else 0
+        for child in children:
+            if not isinstance(child, Word):
+                found = self._need(child)
+                if found is None:
+                    return None
+                need |= found
+        return need
+
+
+def _needing(need: int | None, either: Part[R]) -> Part[R]:
+    """`either`, tried only in a scope that passes one of the word tests it needs: it holds in no other."""
+    if need is None:
         return either
-    return lambda scope, weight: None if scope.vocabulary.isdisjoint(needed) else either(scope, weight)
-
-
-def _key_words(children: Sequence[Item]) -> frozenset[str] | None:
-    """For an OR of plain words and phrases: one lower-cased word of each (a phrase's longest without a
-    wildcard). None of the children holds in a scope that has none of them as a token. None when a child is
-    anything else or all its words have wildcards."""
-    keys = set()
-    for child in children:
-        if isinstance(child, Word):
-            words = [str(child.value)]
-        elif isinstance(child, Phrase):
-            words = str(child.value).strip('"').split()
-        else:
-            return None
-        plain = [w for w in words if _glob(w) is None]
-        if not plain:
-            return None
-        keys.add(max(plain, key=len).lower())
-    return frozenset(keys)
+    return lambda scope, weight: either(scope, weight) if scope.has(need) else None
 
 
 def _all(parts: list[Matcher]) -> Matcher:
@@ -975,9 +1030,6 @@ def _units(document: Document, mentions: Sequence[Mention], info: dict[str, tupl
                 scope = Scope(name, words, in_sentence, info, part.text, span, tokens, words_of_span=tokens is None)
                 units.append(_Unit(name, piece.index, part.paragraphs[i], piece.start, piece.end, piece.text, scope))
     _assign_head_roles(units, has_title="title" in document.fields, has_lead="lead" in document.fields)
-    article_vocabulary = frozenset().union(*(u.scope.vocabulary for u in units))
-    for u in units:
-        u.scope.article_vocabulary = article_vocabulary
     return units
 
 
