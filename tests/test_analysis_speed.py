@@ -404,10 +404,10 @@ def test_sentence_token_offsets_from_the_documents_words(source: str) -> None:
     assert checked > 3
 
 
-def test_a_rule_holds_only_where_its_word_tests_do() -> None:
-    """A rule (and each OR inside it) is tried only in scopes that pass one of the word tests it needs: every
-    rule of config/topics.yaml and the rules above holds only in scopes that pass its `need`, and the tests do
-    rule out scopes."""
+def test_a_rule_holds_only_where_its_tests_do() -> None:
+    """A rule (and each OR inside it) is tried only in scopes that pass one of the tests it needs (words, linked
+    entities): every rule of config/topics.yaml and the rules above holds only in scopes that pass its `need`,
+    and the tests do rule out scopes, also for the sides (country:KP OR ...)."""
     from newsmon.entities import Gazetteer
     from newsmon.topics import Rule, TopicRules, _entity_info, _units
 
@@ -419,6 +419,7 @@ def test_a_rule_holds_only_where_its_word_tests_do() -> None:
              *(r for themes in topics.themes.values() for r in themes.values()),
              *(Rule(source, "test", topics.data.lists) for source in RULES)]  # fmt: skip
     texts = _real_fields()[:60] or [" ".join(WRITTEN)]
+    assert all(side.need is not None for pair in topics.sides.values() for side in pair)
     held = skipped = 0
     for text in texts:
         document = Document.build(text, date(2024, 6, 19))

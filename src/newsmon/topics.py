@@ -201,8 +201,8 @@ class Scope:
         self.mentions = mentions
         self.entity_info = entity_info  # id -> (country, type)
         self.vocabulary = frozenset(words)  # the distinct tokens
-        # which of the rules' word tests (see _Lexicon) some token passes, one bit each; worked out when first
-        # asked for, and again once a rule compiled since has added tests
+        # which of the rules' word and entity tests (see _Lexicon) the scope passes, one bit each; worked out
+        # when first asked for, and again once a rule compiled since has added tests
         self.bits = 0
         self.bits_of = -1  # the number of tests `bits` covers
         # named lists, evaluated once per scope: their hits (Rule.match), their strongest weight (Rule.weigh)
@@ -237,7 +237,9 @@ class Scope:
     def has(self, mask: int) -> int:
         """Non-zero when a token of the scope passes one of the word tests in `mask`."""
         if self.bits_of != _LEXICON.size:
-            self.bits, self.bits_of = _LEXICON.bits(self.vocabulary), _LEXICON.size
+            lexicon = _LEXICON
+            self.bits = lexicon.bits(self.vocabulary) | lexicon.entity_bits(self.mentions, self.entity_info)
+            self.bits_of = lexicon.size
         return self.bits & mask
 
     def hits_at(self, indexes: list[int], term: str, weight: float) -> list[Hit]:
@@ -280,7 +282,8 @@ class _Lexicon:
     token passes it when it is one of them. Each distinct token's tests are worked out once, as the bits of an int
     (bit i: it passes test i), and kept across texts (news vocabulary repeats; wildcards are regex calls); a
     scope's bits are its tokens' bits together, so whether a sentence has any word of a test is one AND, not a set
-    operation per rule and sentence. Tests with the same words are one test."""
+    operation per rule and sentence. Tests with the same words are one test. The entity fields (country:KP,
+    entity:Q7747, type:person) are tests too, which a scope passes when one of its linked mentions fits."""
 
     LIMIT = 200_000  # distinct tokens remembered before the memory starts again
 
@@ -290,6 +293,7 @@ class _Lexicon:
         self._exact: dict[str, int] = {}  # a word without wildcards -> the bits of the tests listing it
         self._globs: list[tuple[re.Pattern[str], int]] = []  # each test's wildcards as one pattern, and its bit
         self.known: _Known = _Known(self)  # token -> its bits
+        self._entity_tests: dict[tuple[str, str], int] = {}  # (entity | country | type, value) -> the test's bit
 
     def mask(self, words: Sequence[str]) -> int:
         """The bit of the test "any of `words`", added when new."""
@@ -306,6 +310,23 @@ class _Lexicon:
                 self._globs.append((re.compile("|".join(f"(?:{g})" for g in globs)), bit))
             self.known = _Known(self)  # every token is judged again, with the new test
         return bit
+
+    def entity_mask(self, name: str, value: str) -> int:
+        """The bit of the test "a linked mention whose id (entity), country or type is `value`"."""
+        bit = self._entity_tests.get((name, value))
+        if bit is None:
+            bit = self._entity_tests[name, value] = 1 << self.size
+            self.size += 1
+        return bit
+
+    def entity_bits(self, mentions: Sequence[Mention], info: dict[str, tuple[str | None, str]]) -> int:
+        tests, bits = self._entity_tests, 0
+        for m in mentions:
+            if m.entity_id is not None:
+                country, kind = info.get(m.entity_id, _NO_INFO)
+                bits |= (tests.get(("entity", m.entity_id), 0) | tests.get(("country", country or ""), 0)
+                         | tests.get(("type", kind), 0))  # fmt: skip
+        return bits
 
     def judge(self, token: str) -> int:
         bits = self._exact.get(token, 0)
@@ -577,8 +598,8 @@ class Rule:
         return self._lists[name]
 
     def _need(self, node: Item) -> int | None:
-        """The word tests (a _Lexicon mask) a scope must pass one of for `node` to hold in it; None when it can
-        hold without a word (a NOT, an entity field). A phrase or proximity needs each of its words: the test of
+        """The tests (a _Lexicon mask) a scope must pass one of for `node` to hold in it; None when it can hold
+        without passing any (a NOT). A phrase or proximity needs each of its words: the test of
         its longest one without a wildcard is taken (the first word when all have one)."""
         if isinstance(node, (Group, FieldGroup, Boost)):
             return self._need(node.expr)
@@ -599,6 +620,8 @@ class Rule:
                 return self._need(node.expr)
             if node.name == "list":
                 return self._list(str(node.expr).strip('"')).need
+            if node.name in {"entity", "country", "type"}:
+                return _LEXICON.entity_mask(node.name, str(node.expr).strip('"'))
         return None
 
     def _need_any(self, children: Sequence[Item]) -> int | None:
