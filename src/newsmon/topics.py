@@ -825,7 +825,7 @@ class TopicRules:
         for name, part in document.fields.items():
             words = [w for sentence_words in part.words for w in sentence_words]
             scope = Scope(name, words, [m for m in mentions if m.field == name], info, part.text)
-            if any(side.match(scope) is not None for side in self.sides[topic.id]):
+            if any(side.weigh(scope) is not None for side in self.sides[topic.id]):  # holds: no hits needed
                 return True
         return False
 
