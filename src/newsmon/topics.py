@@ -33,6 +33,7 @@ from operator import or_
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
+import ahocorasick_rs
 from luqum.parser import parser as lucene_parser
 from luqum.tree import (
     AndOperation,
@@ -294,6 +295,8 @@ class _Lexicon:
         self._globs: list[tuple[re.Pattern[str], int]] = []  # each test's wildcards as one pattern, and its bit
         self.known: _Known = _Known(self)  # token -> its bits
         self._entity_tests: dict[tuple[str, str], int] = {}  # (entity | country | type, value) -> the test's bit
+        # what each bit tests: ("words", lower-cased word, ...) or ("entity", entity | country | type, value)
+        self.tested: list[tuple[str, ...]] = []
 
     def mask(self, words: Sequence[str]) -> int:
         """The bit of the test "any of `words`", added when new."""
@@ -301,6 +304,7 @@ class _Lexicon:
         bit = self._tests.get(key)
         if bit is None:
             bit = self._tests[key] = 1 << self.size
+            self.tested.append(("words", *key))
             self.size += 1
             globs = [fnmatch.translate(w) for w in key if _is_glob(w)]
             for w in key:
@@ -316,8 +320,31 @@ class _Lexicon:
         bit = self._entity_tests.get((name, value))
         if bit is None:
             bit = self._entity_tests[name, value] = 1 << self.size
+            self.tested.append(("entity", name, value))
             self.size += 1
         return bit
+
+    def literals(self, mask: int) -> tuple[list[str], int] | None:
+        """Strings one of which a lower-cased text holds when a token of it passes a word test of `mask` (each
+        word, or the longest part of it between wildcards), and the entity tests of `mask`; None when a word has
+        no such part ("*", a [set])."""
+        strings: list[str] = []
+        entities = 0
+        for index, (kind, *key) in enumerate(self.tested):
+            bit = 1 << index
+            if not mask & bit:
+                continue
+            if kind == "entity":
+                entities |= bit
+                continue
+            for word in key:
+                if "[" in word:
+                    return None
+                longest = max(re.split(r"[*?]", word), key=len)
+                if not longest:
+                    return None
+                strings.append(longest)
+        return strings, entities
 
     def entity_bits(self, mentions: Sequence[Mention], info: dict[str, tuple[str | None, str]]) -> int:
         tests, bits = self._entity_tests, 0
@@ -775,6 +802,15 @@ class TopicRules:
                    Rule(t.sides[1], f"topics.{t.id}.sides.1", data.lists))
             for t in data.topics
         }  # fmt: skip
+        # strings one of which a field holds (lower-cased) when a side's words are in it, for a quick "no"
+        self._side_strings: dict[str, tuple[ahocorasick_rs.AhoCorasick | None, int]] = {}
+        for t in data.topics:
+            need_a, need_b = (side.need for side in self.sides[t.id])
+            found = _LEXICON.literals(need_a | need_b) if need_a is not None and need_b is not None else None
+            if found is not None:
+                strings, entities = found
+                self._side_strings[t.id] = (ahocorasick_rs.AhoCorasick(sorted(set(strings))) if strings else None,
+                                            entities)  # fmt: skip
         self._monotone_sides = {t.id for t in data.topics
                                 if not any(_negates(side, data.lists) for side in t.sides)}  # fmt: skip
         self.context_relations = {
@@ -819,12 +855,18 @@ class TopicRules:
         self, topic: TopicRule, document: Document, mentions: Sequence[Mention], info: dict[str, tuple[str | None, str]]
     ) -> bool:  # fmt: skip
         """Whether either side's rule holds in some field as a whole: a sentence can name a side only then (side
-        rules without NOT hold in a whole field when they hold in a part of it; with a NOT, assume they may)."""
+        rules without NOT hold in a whole field when they hold in a part of it; with a NOT, assume they may). A
+        field that holds none of the strings the sides' words need, nor a mention their entity fields need, is
+        passed over without being tokenised (most news)."""
         if topic.id not in self._monotone_sides:
             return True
+        strings = self._side_strings.get(topic.id)
         for name, part in document.fields.items():
+            in_field = [m for m in mentions if m.field == name]
+            if strings is not None and not _may_name(strings, part.text, in_field, info):
+                continue  # no side can hold here: the field is not tokenised
             words = [w for sentence_words in part.words for w in sentence_words]
-            scope = Scope(name, words, [m for m in mentions if m.field == name], info, part.text)
+            scope = Scope(name, words, in_field, info, part.text)
             if any(side.weigh(scope) is not None for side in self.sides[topic.id]):  # holds: no hits needed
                 return True
         return False
@@ -930,6 +972,22 @@ class TopicRules:
 
 
 _SideHits = tuple[list[Hit] | None, list[Hit] | None]
+
+
+def _may_name(
+    strings: tuple[ahocorasick_rs.AhoCorasick | None, int], text: str, mentions: list[Mention],
+    info: dict[str, tuple[str | None, str]],
+) -> bool:  # fmt: skip
+    """False when no token of `text` can pass a side's word tests (none of their strings is in it, read without
+    tokenising) and no mention passes its entity tests. The tokens are those of the lower-cased text unless
+    lower-casing changes a length or depends on a neighbour (see Document.words): then True."""
+    matcher, entities = strings
+    if entities and _LEXICON.entity_bits(mentions, info) & entities:
+        return True
+    lower = text.lower()
+    if len(lower) != len(text) or "\u03a3" in text:
+        return True
+    return matcher is not None and bool(matcher.find_matches_as_indexes(lower))
 
 
 def _back_reference(unit: _Unit, reference: tuple[Rule, Rule, int]) -> list[Hit] | None:
