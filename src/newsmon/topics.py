@@ -236,7 +236,8 @@ class Scope:
         return self._positions
 
     def has(self, mask: int) -> int:
-        """Non-zero when a token of the scope passes one of the word tests in `mask`."""
+        """Non-zero when the scope passes one of the tests in `mask` (a token one of the word tests, a linked
+        mention one of the entity tests)."""
         if self.bits_of != _LEXICON.size:
             lexicon = _LEXICON
             self.bits = lexicon.bits(self.vocabulary) | lexicon.entity_bits(self.mentions, self.entity_info)
@@ -526,7 +527,7 @@ class Rule:
         matcher = self._compile(tree, _MATCH)
         self._matcher: Matcher = matcher
         self._weigher: Weigher | None = None
-        # the word tests a scope must pass one of for the rule to hold there (None: it may hold without)
+        # the tests a scope must pass one of for the rule to hold there (None: it may hold without)
         self.need = self._need(tree)
 
     def match(self, scope: Scope, weight: float = 1.0) -> list[Hit] | None:
@@ -626,8 +627,8 @@ class Rule:
 
     def _need(self, node: Item) -> int | None:
         """The tests (a _Lexicon mask) a scope must pass one of for `node` to hold in it; None when it can hold
-        without passing any (a NOT). A phrase or proximity needs each of its words: the test of
-        its longest one without a wildcard is taken (the first word when all have one)."""
+        without passing any (a NOT). A phrase or proximity needs each of its words: the test of its longest one
+        without a wildcard is taken (the first word when all have one)."""
         if isinstance(node, (Group, FieldGroup, Boost)):
             return self._need(node.expr)
         if isinstance(node, Plus):
@@ -665,7 +666,7 @@ class Rule:
 
 
 def _needing(need: int | None, either: Part[R]) -> Part[R]:
-    """`either`, tried only in a scope that passes one of the word tests it needs: it holds in no other."""
+    """`either`, tried only in a scope that passes one of the tests it needs: it holds in no other."""
     if need is None:
         return either
     return lambda scope, weight: either(scope, weight) if scope.has(need) else None
