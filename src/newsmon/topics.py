@@ -310,7 +310,7 @@ class _Lexicon:
         self._exact: dict[str, int] = {}  # a word without wildcards -> the bits of the tests listing it
         self._globs: list[tuple[re.Pattern[str], int]] = []  # each test's wildcards as one pattern, and its bit
         self.known: _Known = _Known(self)  # token -> its bits
-        self._entity_tests: dict[tuple[str, str], int] = {}  # (entity | country | type, value) -> the test's bit
+        self._entity_tests: dict[tuple[str, str | None], int] = {}  # (entity | country | type, value) -> its bit
         # what each bit tests: ("words", lower-cased word, ...) or ("entity", entity | country | type, value)
         self.tested: list[tuple[str, ...]] = []
 
@@ -367,7 +367,7 @@ class _Lexicon:
         for m in mentions:
             if m.entity_id is not None:
                 country, kind = info.get(m.entity_id, _NO_INFO)
-                bits |= (tests.get(("entity", m.entity_id), 0) | tests.get(("country", country or ""), 0)
+                bits |= (tests.get(("entity", m.entity_id), 0) | tests.get(("country", country), 0)
                          | tests.get(("type", kind), 0))  # fmt: skip
         return bits
 
@@ -622,8 +622,12 @@ class Rule:
 
         compared = {"entity": None, "country": 0, "type": 1}[name]  # the id, or which of its (country, type)
 
+        test = _LEXICON.entity_mask(name, value)  # passed exactly where a mention fits (see _Lexicon.entity_bits)
+        if reading is _WEIGH:
+            return lambda scope, weight: weight if scope.has(test) else None  # type: ignore[return-value]
+
         def by_entity(scope: Scope, weight: float) -> list[Hit] | None:
-            if not scope.mentions:
+            if not scope.has(test):
                 return None
             info = scope.entity_info
             hits = [Hit(scope.field, m.start, m.end, m.surface, weight) for m in scope.mentions if m.entity_id
