@@ -305,32 +305,38 @@ def test_last_word_tests_never_skip_a_text_the_pattern_matches(source: str) -> N
         assert sum(last.may_end(t, i) for t, i in cuts) < len(cuts) / 2
 
 
-def test_wildcard_matchers_share_the_token_log(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Wildcard words judge each token once, in a log all matchers share that starts again when full: each
-    matcher still finds exactly the tokens its words match, whenever it was made and however often the log
-    restarted."""
+def test_word_tests_find_the_tokens_their_words_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The word tests of all rules are bits of one lexicon, each token judged once and remembered, the memory
+    starting again when full: each test still finds exactly the tokens its words match (wildcards too), whether it
+    was made before or after a scope's bits were first worked out, however often the memory started again."""
     import fnmatch
 
-    from newsmon.topics import _TOKENS, Scope, _word_finder
+    from newsmon.topics import _LEXICON, Scope, _word_finder
 
-    monkeypatch.setattr(_TOKENS, "LIMIT", 60)
+    monkeypatch.setattr(_LEXICON, "LIMIT", 60)
     rnd = random.Random(5)
     stems = ["raket", "verdrag", "bezoek", "sanctie", "olie", "handel", "kern", "x", "ontmoet"]
     words_of = [["raket*", "verdrag"], ["bezoek*", "ontmoet?ng", "olie"], ["*handel*", "kern?"]]
     finders = [(words, _word_finder(words)) for words in words_of[:2]]
+    seen: set[str] = set()
+    checked = found = 0
     for article in range(40):
-        if article == 20:
-            finders.append((words_of[2], _word_finder(words_of[2])))  # made after hundreds of tokens were logged
         sentences = [[rnd.choice(stems) + rnd.choice(["", "en", "s", "ing", "ten", str(rnd.randint(0, 99))])
                       for _ in range(rnd.randint(1, 12))] for _ in range(rnd.randint(1, 6))]  # fmt: skip
         scopes = [Scope("body", words, [], {}) for words in sentences]
-        whole = frozenset().union(*(s.vocabulary for s in scopes))
-        for scope in scopes:
-            scope.article_vocabulary = whole
-            for words, find in finders:
-                expected = {t for t in scope.vocabulary if any(fnmatch.fnmatchcase(t, w.lower()) for w in words)}
-                assert find(scope) == expected, (words, sorted(scope.vocabulary))
-    assert _TOKENS.base > 0  # the log did start again
+        for position, scope in enumerate(scopes):
+            seen |= scope.vocabulary
+            if article == 20 and position == 1:  # a test made after this article's first scope has its bits
+                finders.append((words_of[2], _word_finder(words_of[2])))
+            for s in (scopes[0], scope):
+                for words, find in finders:
+                    expected = {t for t in s.vocabulary if any(fnmatch.fnmatchcase(t, w.lower()) for w in words)}
+                    assert set(find(s)) == expected, (words, sorted(s.vocabulary))
+                    assert bool(s.has(_LEXICON.mask(words))) == bool(expected)
+                    checked += 1
+                    found += bool(expected)
+    assert len(seen) > 60 >= len(_LEXICON.known)  # the memory did start again
+    assert 0 < found < checked
 
 
 def _proximity_from_hits(words: list[str], distance: int) -> Callable[[Scope, float], list[Hit] | None]:
@@ -383,7 +389,9 @@ def test_sentence_token_offsets_from_the_documents_words(source: str) -> None:
     from newsmon.topics import _entity_info, _units
 
     written = ["İstanbul en ΟΔΟΣ: een Turkse hoofdletter. De VS volgen het.\n\nNoord-Korea nabij Rusland, ‘zei hij’.",
-               " ".join(WRITTEN)]  # fmt: skip
+               " ".join(WRITTEN),
+               "De de DE de-de, ’s Avonds 's nachts: Noord--Korea, a-'b, -x- _y_ 2024-09-03 en Kim’s ‘top’ in Rusland.",
+               "Rusland rusland RUSLAND Ruslands; kim-kim Kim kim."]  # fmt: skip
     texts = {"written": written, "realnews": _real_fields()}[source]
     if not texts:
         pytest.skip("../shared/realnews is not there")
@@ -396,3 +404,64 @@ def test_sentence_token_offsets_from_the_documents_words(source: str) -> None:
                 assert unit.scope.tokens == _tokens(unit.scope.text, unit.start, unit.end), unit.text
                 checked += 1
     assert checked > 3
+
+
+def test_a_rule_holds_only_where_its_tests_do() -> None:
+    """A rule (and each OR inside it) is tried only in scopes that pass one of the tests it needs (words, linked
+    entities): every rule of config/topics.yaml and the rules above holds only in scopes that pass its `need`,
+    and the tests do rule out scopes, also for the sides (country:KP OR ...)."""
+    from newsmon.entities import Gazetteer
+    from newsmon.topics import Rule, TopicRules, _entity_info, _units
+
+    gazetteer = Gazetteer.load()
+    topics = TopicRules.load()
+    rules = [*topics.relations.values(), *(r for pair in topics.sides.values() for r in pair),
+             *(r for pairs in topics.context_relations.values() for pair in pairs for r in pair),
+             *(r for ref in topics.back_references.values() for r in ref[:2]),
+             *(r for themes in topics.themes.values() for r in themes.values()),
+             *(Rule(source, "test", topics.data.lists) for source in RULES)]  # fmt: skip
+    texts = _real_fields()[:60] or [" ".join(WRITTEN)]
+    assert all(side.need is not None for pair in topics.sides.values() for side in pair)
+    held = skipped = 0
+    for text in texts:
+        document = Document.build(text, date(2024, 6, 19))
+        for unit in _units(document, gazetteer.find_in_document(document), _entity_info(gazetteer)):
+            for rule in rules:
+                if rule.need is None:
+                    continue
+                if rule.match(unit.scope) is not None:
+                    assert unit.scope.has(rule.need), (rule.source, unit.text)
+                    held += 1
+                else:
+                    skipped += not unit.scope.has(rule.need)
+    assert held and skipped
+
+
+def test_the_side_strings_never_pass_over_a_field_that_names_a_side() -> None:
+    """A field is read for the sides only when it holds one of the strings their words need (or a mention their
+    entity fields need): every field in which a side rule holds passes that test, and fields without a side are
+    passed over, also written ones with wildcard forms, capitals, İ and final sigma."""
+    from newsmon.entities import Gazetteer
+    from newsmon.topics import Scope, TopicRules, _entity_info, _may_name
+
+    gazetteer = Gazetteer.load()
+    rules = TopicRules.load()
+    info = _entity_info(gazetteer)
+    written = ["NOORDKOREAANSE troepen", "De Noord-Koreaanse leider", "Het Kremlin zweeg.", "Een cursus in Brussel.",
+               "İstanbul en ΟΔΟΣ: Poetin", "Kim Jong-un sprak.", "Het weer blijft droog.", "DVK-delegatie"]  # fmt: skip
+    texts = _real_fields() + written
+    held = passed_over = 0
+    for text in texts:
+        document = Document.build(text, date(2024, 6, 19), title=text[:60])
+        mentions = gazetteer.find_in_document(document)
+        for topic in rules.data.topics:
+            strings = rules._side_strings[topic.id]
+            for name, part in document.fields.items():
+                in_field = [m for m in mentions if m.field == name]
+                scope = Scope(name, [w for ws in part.words for w in ws], in_field, info, part.text)
+                named = any(side.match(scope) is not None for side in rules.sides[topic.id])
+                may = _may_name(strings, part.lower, in_field, info)
+                assert may or not named, (name, part.text[:80])
+                held += named
+                passed_over += not may
+    assert held and passed_over

@@ -47,13 +47,19 @@ class FieldText:
         )
 
     @cached_property
+    def lower(self) -> str | None:
+        """The lower-cased text, whose tokens are the text's tokens lower-cased, at the same offsets: lower-casing
+        keeps every character a word character or not. None where it changes a length ("İ") or depends on a
+        neighbour (final sigma)."""
+        lower = self.text.lower()
+        return None if len(lower) != len(self.text) or "\u03a3" in self.text else lower
+
+    @cached_property
     def words(self) -> tuple[tuple[str, ...], ...]:
         """Per sentence: the lower-cased tokens alone, as in `tokens`, found in one call per sentence on the
-        lower-cased text. Lower-casing keeps every character a word character or not, so the same tokens are
-        found, letter for letter, unless it changes a length ("İ") or depends on a neighbour (final sigma)."""
-        text = self.text
-        lower = text.lower()
-        if len(lower) != len(text) or "\u03a3" in text:
+        lower-cased text (`lower`; without it, from `tokens`)."""
+        lower = self.lower
+        if lower is None:
             return tuple(tuple(t[0] for t in sentence) for sentence in self.tokens)
         return tuple(tuple(WORD.findall(lower, s.start, s.end)) for s in self.sentences)
 

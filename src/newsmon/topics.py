@@ -27,11 +27,13 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, reduce
 from itertools import groupby, pairwise
+from operator import or_
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
+import ahocorasick_rs
 from luqum.parser import parser as lucene_parser
 from luqum.tree import (
     AndOperation,
@@ -191,7 +193,7 @@ class Scope:
     def __init__(
         self, field: str, words: Sequence[str], mentions: list[Mention], entity_info: dict[str, tuple[str | None, str]],
         text: str = "", span: tuple[int, int] | None = None, tokens: list[tuple[str, int, int]] | None = None,
-        words_of_span: bool = False,
+        words_of_span: bool = False, lower: str | None = None,
     ) -> None:  # fmt: skip
         self.field = field
         self.text = text  # the whole field; offsets of tokens, mentions and hits index it
@@ -199,21 +201,25 @@ class Scope:
         self.words = words  # the lower-cased tokens, in order
         self.mentions = mentions
         self.entity_info = entity_info  # id -> (country, type)
-        self.vocabulary = frozenset(words)  # the distinct tokens, for the word matchers' set operations
-        self.article_vocabulary = self.vocabulary  # all scopes of the article's (set by _units): judged at once
+        self.vocabulary = frozenset(words)  # the distinct tokens
+        # which of the rules' word and entity tests (see _Lexicon) the scope passes, one bit each; worked out
+        # when first asked for, and again once a rule compiled since has added tests
+        self.bits = 0
+        self.bits_of = -1  # the number of tests `bits` covers
         # named lists, evaluated once per scope: their hits (Rule.match), their strongest weight (Rule.weigh)
         self.memos: tuple[dict[tuple[str, float], Any], dict[tuple[str, float], Any]] = ({}, {})
         self._span = span if span is not None else (0, len(text))
         self._tokens = tokens
         self._words_of_span = words_of_span  # `words` are the span's tokens (a Document's): see _tokens_of
+        self._lower = lower  # the field's text lower-cased (FieldText.lower), when `words` were found in it
         self._positions: dict[str, list[int]] | None = None
 
     @property
     def tokens(self) -> list[tuple[str, int, int]]:
         """(lower-cased token, start, end) in the field's text."""
         if self._tokens is None:
-            self._tokens = _tokens_of(self.text, self._span, self.words) if self._words_of_span else _tokens(
-                self.text, *self._span)  # fmt: skip
+            self._tokens = _tokens_of(self.text, self._span, self.words, self._lower) if self._words_of_span else (
+                _tokens(self.text, *self._span))  # fmt: skip
         return self._tokens
 
     @property
@@ -230,6 +236,15 @@ class Scope:
             self._positions = positions
         return self._positions
 
+    def has(self, mask: int) -> int:
+        """Non-zero when the scope passes one of the tests in `mask` (a token one of the word tests, a linked
+        mention one of the entity tests)."""
+        if self.bits_of != _LEXICON.size:
+            lexicon = _LEXICON
+            self.bits = lexicon.bits(self.vocabulary) | lexicon.entity_bits(self.mentions, self.entity_info)
+            self.bits_of = lexicon.size
+        return self.bits & mask
+
     def hits_at(self, indexes: list[int], term: str, weight: float) -> list[Hit]:
         return [Hit(self.field, self.tokens[i][1], self.tokens[i][2], term, weight) for i in indexes]
 
@@ -239,10 +254,24 @@ def _tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[str
     return [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(text, start, stop)]
 
 
-def _tokens_of(text: str, span: tuple[int, int], words: Sequence[str]) -> list[tuple[str, int, int]]:
+def _tokens_of(
+    text: str, span: tuple[int, int], words: Sequence[str], lower: str | None = None
+) -> list[tuple[str, int, int]]:
     """`_tokens` of a span whose lower-cased tokens are `words` already (a Document's): only the offsets are
     found, without taking each token out and lower-casing it again (half the time); should the count differ,
-    the tokens are found afresh."""
+    the tokens are found afresh. With `lower`, the lower-cased text the words were found in, each word is looked
+    up after the one before (a word opens with a word character, and between two tokens there is none): a
+    third of that time again."""
+    if lower is not None:
+        out, at, find = [], span[0], lower.find
+        for w in words:
+            start = find(w, at)
+            if start < 0:
+                break
+            at = start + len(w)
+            out.append((w, start, at))
+        else:
+            return out
     try:
         return [(w, m.start(), m.end()) for w, m in zip(words, WORD.finditer(text, *span), strict=True)]
     except ValueError:
@@ -261,61 +290,127 @@ def _glob(word: str) -> re.Pattern[str] | None:
     return re.compile(fnmatch.translate(word.lower())) if "*" in word or "?" in word else None
 
 
-class _TokenLog:
-    """Every distinct token the wildcard matchers have been asked about, in the order first met, shared by all of
-    them. Which tokens match a wildcard is remembered across texts (news vocabulary repeats, regex calls are slow),
-    so each matcher only judges the tokens logged since it last looked. An article's new tokens are found at its
-    first sentence with one set difference (not one per matcher: that cost the article's vocabulary each time);
-    `judged` keeps the article's vocabulary, compared by identity."""
+def _is_glob(word: str) -> bool:
+    return "*" in word or "?" in word
 
-    LIMIT = 200_000  # tokens kept before the log starts again (the matchers keep what they accepted)
+
+class _Lexicon:
+    """The word tests of every compiled rule, numbered: a test is a set of words (with * / ? wildcards) and a
+    token passes it when it is one of them. Each distinct token's tests are worked out once, as the bits of an int
+    (bit i: it passes test i), and kept across texts (news vocabulary repeats; wildcards are regex calls); a
+    scope's bits are its tokens' bits together, so whether a sentence has any word of a test is one AND, not a set
+    operation per rule and sentence. Tests with the same words are one test. The entity fields (country:KP,
+    entity:Q7747, type:person) are tests too, which a scope passes when one of its linked mentions fits."""
+
+    LIMIT = 200_000  # distinct tokens remembered before the memory starts again
 
     def __init__(self) -> None:
-        self.seen: set[str] = set()
-        self.tokens: list[str] = []
-        self.base = 0  # tokens logged before `tokens` starts (the log restarts, the count goes on)
-        self.count = 0  # tokens ever logged: a matcher has judged the log when it has judged this many
-        self.judged: frozenset[str] | None = None
+        self.size = 0  # tests
+        self._tests: dict[tuple[str, ...], int] = {}  # lower-cased words -> the test's bit
+        self._exact: dict[str, int] = {}  # a word without wildcards -> the bits of the tests listing it
+        self._globs: list[tuple[re.Pattern[str], int]] = []  # each test's wildcards as one pattern, and its bit
+        self.known: _Known = _Known(self)  # token -> its bits
+        self._entity_tests: dict[tuple[str, str | None], int] = {}  # (entity | country | type, value) -> its bit
+        # what each bit tests: ("words", lower-cased word, ...) or ("entity", entity | country | type, value)
+        self.tested: list[tuple[str, ...]] = []
 
-    def add(self, whole: frozenset[str]) -> None:
-        unknown = whole.difference(self.seen)
-        if unknown:
-            if len(self.tokens) + len(unknown) > self.LIMIT:
-                self.seen, self.tokens, self.base = set(), [], self.count
-                unknown = whole  # the article's tokens all go in the new log
-            self.seen |= unknown
-            self.tokens += unknown
-            self.count = self.base + len(self.tokens)
-        self.judged = whole
+    def mask(self, words: Sequence[str]) -> int:
+        """The bit of the test "any of `words`", added when new."""
+        key = tuple(w.lower() for w in words)
+        bit = self._tests.get(key)
+        if bit is None:
+            bit = self._tests[key] = 1 << self.size
+            self.tested.append(("words", *key))
+            self.size += 1
+            globs = [fnmatch.translate(w) for w in key if _is_glob(w)]
+            for w in key:
+                if not _is_glob(w):
+                    self._exact[w] = self._exact.get(w, 0) | bit
+            if globs:
+                self._globs.append((re.compile("|".join(f"(?:{g})" for g in globs)), bit))
+            self.known = _Known(self)  # every token is judged again, with the new test
+        return bit
 
-    def since(self, count: int) -> list[str]:
-        """The logged tokens a matcher that has judged `count` of them has not seen."""
-        return self.tokens[max(0, count - self.base) :]
+    def entity_mask(self, name: str, value: str) -> int:
+        """The bit of the test "a linked mention whose id (entity), country or type is `value`"."""
+        bit = self._entity_tests.get((name, value))
+        if bit is None:
+            bit = self._entity_tests[name, value] = 1 << self.size
+            self.tested.append(("entity", name, value))
+            self.size += 1
+        return bit
+
+    def literals(self, mask: int) -> tuple[list[str], int] | None:
+        """Strings one of which a lower-cased text holds when a token of it passes a word test of `mask` (each
+        word, or the longest part of it between wildcards), and the entity tests of `mask`; None when a word has
+        no such part ("*", a [set])."""
+        strings: list[str] = []
+        entities = 0
+        for index, (kind, *key) in enumerate(self.tested):
+            bit = 1 << index
+            if not mask & bit:
+                continue
+            if kind == "entity":
+                entities |= bit
+                continue
+            for word in key:
+                if "[" in word:
+                    return None
+                longest = max(re.split(r"[*?]", word), key=len)
+                if not longest:
+                    return None
+                strings.append(longest)
+        return strings, entities
+
+    def entity_bits(self, mentions: Sequence[Mention], info: dict[str, tuple[str | None, str]]) -> int:
+        tests, bits = self._entity_tests, 0
+        for m in mentions:
+            if m.entity_id is not None:
+                country, kind = info.get(m.entity_id, _NO_INFO)
+                bits |= (tests.get(("entity", m.entity_id), 0) | tests.get(("country", country), 0)
+                         | tests.get(("type", kind), 0))  # fmt: skip
+        return bits
+
+    def judge(self, token: str) -> int:
+        bits = self._exact.get(token, 0)
+        for pattern, bit in self._globs:
+            if pattern.match(token):
+                bits |= bit
+        if len(self.known) >= self.LIMIT:
+            self.known = _Known(self)
+        self.known[token] = bits
+        return bits
+
+    def bits(self, vocabulary: frozenset[str]) -> int:
+        return reduce(or_, map(self.known.__getitem__, vocabulary), 0)  # __getitem__ judges new tokens
+
+    def passing(self, vocabulary: frozenset[str], mask: int) -> list[str]:
+        """The tokens of `vocabulary` that pass a test of `mask`."""
+        known = self.known
+        return [t for t in vocabulary if known[t] & mask]
 
 
-_TOKENS = _TokenLog()
+class _Known(dict[str, int]):
+    """Each token's bits (see _Lexicon), a token met for the first time judged on being looked up."""
+
+    def __init__(self, lexicon: _Lexicon) -> None:
+        super().__init__()
+        self.lexicon = lexicon
+
+    def __missing__(self, token: str) -> int:
+        return self.lexicon.judge(token)
 
 
-def _word_finder(words: list[str]) -> Callable[[Scope], frozenset[str]]:
-    """Which of the scope's distinct tokens are any of `words` (with * / ? wildcards), found with set operations
-    on the scope's distinct tokens rather than a loop over them; wildcards judge the article's tokens once (see
-    _TokenLog), so its sentences only intersect."""
-    exact = {w.lower() for w in words if _glob(w) is None}
-    globs = [fnmatch.translate(w.lower()) for w in words if _glob(w) is not None]
-    combined = re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
-    accepted: set[str] = set(exact)
-    judged = [0]  # tokens of the log judged
-    log = _TOKENS
+_LEXICON = _Lexicon()
 
-    def find(scope: Scope) -> frozenset[str]:
-        if combined is not None and (scope.article_vocabulary is not log.judged or judged[0] != log.count):
-            if scope.article_vocabulary is not log.judged:
-                log.add(scope.article_vocabulary)
-            for token in log.since(judged[0]):
-                if combined.match(token):
-                    accepted.add(token)
-            judged[0] = log.count
-        return scope.vocabulary.intersection(accepted)
+
+def _word_finder(words: list[str]) -> Callable[[Scope], list[str]]:
+    """Which of the scope's distinct tokens are any of `words` (with * / ? wildcards): none without a look at the
+    tokens when the scope's bits say so (most sentences), else the tokens that pass the test (see _Lexicon)."""
+    mask = _LEXICON.mask(words)
+
+    def find(scope: Scope) -> list[str]:
+        return _LEXICON.passing(scope.vocabulary, mask) if scope.has(mask) else []
 
     return find
 
@@ -337,8 +432,8 @@ def _words(words: list[str]) -> Matcher:
 
 
 def _words_weight(words: list[str]) -> Weigher:
-    find = _word_finder(words)
-    return lambda scope, weight: weight if find(scope) else None
+    mask = _LEXICON.mask(words)
+    return lambda scope, weight: weight if scope.has(mask) else None
 
 
 def _phrase_finder(words: list[str]) -> Callable[[Scope], list[int]]:
@@ -438,6 +533,7 @@ class Rule:
         self._where = where
         self._raw_lists = lists
         self._depth = _depth
+        self._lists: dict[str, Rule] = {}  # the named lists it uses, compiled
         try:
             tree: Item = lucene_parser.parse(source)
         except Exception as exc:  # luqum raises several error types for bad syntax
@@ -446,6 +542,8 @@ class Rule:
         matcher = self._compile(tree, _MATCH)
         self._matcher: Matcher = matcher
         self._weigher: Weigher | None = None
+        # the tests a scope must pass one of for the rule to hold there (None: it may hold without)
+        self.need = self._need(tree)
 
     def match(self, scope: Scope, weight: float = 1.0) -> list[Hit] | None:
         """Hits when the rule holds in `scope`, None when it does not (an empty list: holds without hits)."""
@@ -477,17 +575,17 @@ class Rule:
         if isinstance(node, (OrOperation, UnknownOperation)):
             words = [c for c in node.children if isinstance(c, Word)]
             others: list[Part[R]] = []
-            # phrases next to each other among other parts ("country:KP OR ... OR "a b" OR "c d""): one key-word
-            # test for the run (the parts' order, which is the hits' order, is kept)
+            # phrases next to each other among other parts ("country:KP OR ... OR "a b" OR "c d""): one test of
+            # their words for the run (the parts' order, which is the hits' order, is kept)
             rest = [c for c in node.children if not isinstance(c, Word)]
-            for keyed, group in groupby(rest, key=lambda c: isinstance(c, Phrase) and _key_words([c]) is not None):
+            for keyed, group in groupby(rest, key=lambda c: isinstance(c, Phrase) and self._need(c) is not None):
                 run = list(group)
                 if keyed and len(run) > 1:
-                    others.append(_keyed(run, reading.any([self._compile(c, reading) for c in run])))
+                    others.append(_needing(self._need_any(run), reading.any([self._compile(c, reading) for c in run])))
                 else:
                     others += [self._compile(c, reading) for c in run]
             either = reading.any(([reading.words([str(w.value) for w in words])] if words else []) + others)
-            return _keyed(node.children, either)
+            return _needing(self._need_any(node.children), either)
         if isinstance(node, SearchField):
             return self._field(node, reading)
         if isinstance(node, Proximity):
@@ -507,9 +605,7 @@ class Rule:
             if value not in self._raw_lists:
                 known = sorted(self._raw_lists)
                 raise ConfigError(f"{self._where}: unknown list {value!r} in {self.source!r} (lists: {known})")
-            if self._depth > 5:
-                raise ConfigError(f"{self._where}: lists nested too deeply at {value!r}")
-            listed = reading.of_rule(Rule(self._raw_lists[value], f"lists.{value}", self._raw_lists, self._depth + 1))
+            listed = reading.of_rule(self._list(value))
             slot = reading.memo
 
             def by_list(scope: Scope, weight: float) -> R:
@@ -526,8 +622,12 @@ class Rule:
 
         compared = {"entity": None, "country": 0, "type": 1}[name]  # the id, or which of its (country, type)
 
+        test = _LEXICON.entity_mask(name, value)  # passed exactly where a mention fits (see _Lexicon.entity_bits)
+        if reading is _WEIGH:
+            return lambda scope, weight: weight if scope.has(test) else None  # type: ignore[return-value]
+
         def by_entity(scope: Scope, weight: float) -> list[Hit] | None:
-            if not scope.mentions:
+            if not scope.has(test):
                 return None
             info = scope.entity_info
             hits = [Hit(scope.field, m.start, m.end, m.surface, weight) for m in scope.mentions if m.entity_id
@@ -537,33 +637,58 @@ class Rule:
 
         return reading.from_matcher(by_entity)
 
+    def _list(self, name: str) -> Rule:
+        if name not in self._lists:
+            if self._depth > 5:
+                raise ConfigError(f"{self._where}: lists nested too deeply at {name!r}")
+            self._lists[name] = Rule(self._raw_lists[name], f"lists.{name}", self._raw_lists, self._depth + 1)
+        return self._lists[name]
 
-def _keyed(children: Sequence[Item], either: Part[R]) -> Part[R]:
-    """An OR of `children`, tested only in a scope that has a key word of them (when they are all plain words
-    and phrases, see _key_words): none holds in the others."""
-    needed = _key_words(children)
-    if needed is None:
+    def _need(self, node: Item) -> int | None:
+        """The tests (a _Lexicon mask) a scope must pass one of for `node` to hold in it; None when it can hold
+        without passing any (a NOT). A phrase or proximity needs each of its words: the test of its longest one
+        without a wildcard is taken (the first word when all have one)."""
+        if isinstance(node, (Group, FieldGroup, Boost)):
+            return self._need(node.expr)
+        if isinstance(node, Plus):
+            return self._need(node.a)
+        if isinstance(node, Word):
+            return _LEXICON.mask([str(node.value)])
+        if isinstance(node, (Phrase, Proximity)):
+            words = str((node.term if isinstance(node, Proximity) else node).value).strip('"').split()
+            plain = [w for w in words if not _is_glob(w)]
+            return _LEXICON.mask([max(plain, key=len) if plain else words[0]]) if words else None
+        if isinstance(node, AndOperation):
+            return next((n for n in map(self._need, node.children) if n is not None), None)
+        if isinstance(node, (OrOperation, UnknownOperation)):
+            return self._need_any(node.children)
+        if isinstance(node, SearchField):
+            if node.name in FIELDS:
+                return self._need(node.expr)
+            if node.name == "list":
+                return self._list(str(node.expr).strip('"')).need
+            if node.name in {"entity", "country", "type"}:
+                return _LEXICON.entity_mask(node.name, str(node.expr).strip('"'))
+        return None
+
+    def _need_any(self, children: Sequence[Item]) -> int | None:
+        """What an OR of `children` needs: any child's need (its plain words are one test, as they are matched)."""
+        words = [str(c.value) for c in children if isinstance(c, Word)]
+        need = _LEXICON.mask(words) if words else 0
+        for child in children:
+            if not isinstance(child, Word):
+                found = self._need(child)
+                if found is None:
+                    return None
+                need |= found
+        return need
+
+
+def _needing(need: int | None, either: Part[R]) -> Part[R]:
+    """`either`, tried only in a scope that passes one of the tests it needs: it holds in no other."""
+    if need is None:
         return either
-    return lambda scope, weight: None if scope.vocabulary.isdisjoint(needed) else either(scope, weight)
-
-
-def _key_words(children: Sequence[Item]) -> frozenset[str] | None:
-    """For an OR of plain words and phrases: one lower-cased word of each (a phrase's longest without a
-    wildcard). None of the children holds in a scope that has none of them as a token. None when a child is
-    anything else or all its words have wildcards."""
-    keys = set()
-    for child in children:
-        if isinstance(child, Word):
-            words = [str(child.value)]
-        elif isinstance(child, Phrase):
-            words = str(child.value).strip('"').split()
-        else:
-            return None
-        plain = [w for w in words if _glob(w) is None]
-        if not plain:
-            return None
-        keys.add(max(plain, key=len).lower())
-    return frozenset(keys)
+    return lambda scope, weight: either(scope, weight) if scope.has(need) else None
 
 
 def _all(parts: list[Matcher]) -> Matcher:
@@ -697,6 +822,15 @@ class TopicRules:
                    Rule(t.sides[1], f"topics.{t.id}.sides.1", data.lists))
             for t in data.topics
         }  # fmt: skip
+        # strings one of which a field holds (lower-cased) when a side's words are in it, for a quick "no"
+        self._side_strings: dict[str, tuple[ahocorasick_rs.AhoCorasick | None, int]] = {}
+        for t in data.topics:
+            need_a, need_b = (side.need for side in self.sides[t.id])
+            found = _LEXICON.literals(need_a | need_b) if need_a is not None and need_b is not None else None
+            if found is not None:
+                strings, entities = found
+                self._side_strings[t.id] = (ahocorasick_rs.AhoCorasick(sorted(set(strings))) if strings else None,
+                                            entities)  # fmt: skip
         self._monotone_sides = {t.id for t in data.topics
                                 if not any(_negates(side, data.lists) for side in t.sides)}  # fmt: skip
         self.context_relations = {
@@ -741,13 +875,19 @@ class TopicRules:
         self, topic: TopicRule, document: Document, mentions: Sequence[Mention], info: dict[str, tuple[str | None, str]]
     ) -> bool:  # fmt: skip
         """Whether either side's rule holds in some field as a whole: a sentence can name a side only then (side
-        rules without NOT hold in a whole field when they hold in a part of it; with a NOT, assume they may)."""
+        rules without NOT hold in a whole field when they hold in a part of it; with a NOT, assume they may). A
+        field that holds none of the strings the sides' words need, nor a mention their entity fields need, is
+        passed over without being tokenised (most news)."""
         if topic.id not in self._monotone_sides:
             return True
+        strings = self._side_strings.get(topic.id)
         for name, part in document.fields.items():
+            in_field = [m for m in mentions if m.field == name]
+            if strings is not None and not _may_name(strings, part.lower, in_field, info):
+                continue  # no side can hold here: the field is not tokenised
             words = [w for sentence_words in part.words for w in sentence_words]
-            scope = Scope(name, words, [m for m in mentions if m.field == name], info, part.text)
-            if any(side.match(scope) is not None for side in self.sides[topic.id]):
+            scope = Scope(name, words, in_field, info, part.text)
+            if any(side.weigh(scope) is not None for side in self.sides[topic.id]):  # holds: no hits needed
                 return True
         return False
 
@@ -854,6 +994,21 @@ class TopicRules:
 _SideHits = tuple[list[Hit] | None, list[Hit] | None]
 
 
+def _may_name(
+    strings: tuple[ahocorasick_rs.AhoCorasick | None, int], lower: str | None, mentions: list[Mention],
+    info: dict[str, tuple[str | None, str]],
+) -> bool:  # fmt: skip
+    """False when no token of a field can pass a side's word tests (none of their strings is in it, read without
+    tokenising) and no mention passes its entity tests. The tokens are those of the lower-cased text unless
+    lower-casing changes a length or depends on a neighbour (`lower` None, see FieldText.lower): then True."""
+    matcher, entities = strings
+    if entities and _LEXICON.entity_bits(mentions, info) & entities:
+        return True
+    if lower is None:
+        return True
+    return matcher is not None and bool(matcher.find_matches_as_indexes(lower))
+
+
 def _back_reference(unit: _Unit, reference: tuple[Rule, Rule, int]) -> list[Hit] | None:
     phrase = reference[0].match(unit.scope)
     if phrase is None:
@@ -957,6 +1112,7 @@ def _units(document: Document, mentions: Sequence[Mention], info: dict[str, tupl
         field_mentions = by_field.get(name, [])
         starts = [m.start for m in field_mentions]
         in_order = all(a <= b for a, b in pairwise(starts))  # as the gazetteer gives them: slice per sentence
+        lower = part.lower  # the text `words` were found in (None: they were found otherwise)
         for i, sentence in enumerate(part.sentences):
             pieces = _headline_clauses(part.text, sentence) if name == "title" else [sentence]
             for piece in pieces:
@@ -967,17 +1123,15 @@ def _units(document: Document, mentions: Sequence[Mention], info: dict[str, tupl
                 span = (piece.start, piece.end)
                 if piece is sentence:
                     words: Sequence[str] = part.words[i]
-                    tokens = None  # found when a rule needs offsets
+                    tokens = None  # found when a rule needs offsets (in `lower`, where the words were found)
                 else:
                     tokens = _tokens(part.text, *span)
                     words = [t[0] for t in tokens]
-                in_sentence, words, tokens = _without_places(in_sentence, words, tokens, part.text, span, info)
-                scope = Scope(name, words, in_sentence, info, part.text, span, tokens, words_of_span=tokens is None)
+                in_sentence, words, tokens = _without_places(in_sentence, words, tokens, part.text, span, info, lower)
+                scope = Scope(name, words, in_sentence, info, part.text, span, tokens, words_of_span=tokens is None,
+                              lower=lower)  # fmt: skip
                 units.append(_Unit(name, piece.index, part.paragraphs[i], piece.start, piece.end, piece.text, scope))
     _assign_head_roles(units, has_title="title" in document.fields, has_lead="lead" in document.fields)
-    article_vocabulary = frozenset().union(*(u.scope.vocabulary for u in units))
-    for u in units:
-        u.scope.article_vocabulary = article_vocabulary
     return units
 
 
@@ -994,7 +1148,7 @@ _AT_SEA = frozenset({"zee", "kust", "wateren", "zeegebied", "territoriale", "eco
 
 def _without_places(
     mentions: list[Mention], words: Sequence[str], tokens: list[tuple[str, int, int]] | None, text: str,
-    span: tuple[int, int], info: dict[str, tuple[str | None, str]],
+    span: tuple[int, int], info: dict[str, tuple[str | None, str]], lower: str | None = None,
 ) -> tuple[list[Mention], Sequence[str], list[tuple[str, int, int]] | None]:  # fmt: skip
     """The sentence's mentions, words and tokens without the states it names only as a location: after "nabij",
     "ten oosten van" and the like, or after a bare "bij" in a sentence at sea ("bij Rusland in zee"). `tokens`
@@ -1009,7 +1163,7 @@ def _without_places(
     if not any(need <= vocabulary for need in _NEAR_WORDS):  # no location phrase can be there
         return mentions, words, tokens
     if tokens is None:
-        tokens = _tokens_of(text, span, words)
+        tokens = _tokens_of(text, span, words, lower)
     starts = [t[1] for t in tokens]
     at_sea = not _AT_SEA.isdisjoint(words)
     places: list[Mention] = []
