@@ -54,6 +54,22 @@ def test_rerun_of_a_batch_never_duplicates(tmp_path: Path) -> None:
         assert store.count("article_versions") == 2
 
 
+def test_the_log_is_folded_into_the_file_once_it_reaches_the_given_size(tmp_path: Path) -> None:
+    db = tmp_path / "t.duckdb"
+    wal = tmp_path / "t.duckdb.wal"
+    with Store.open(db) as store:
+        store.load_batch(LoadBatch(articles=[article("a1"), article("a2")], sources=[source("a1", "f/1")]))
+        logged = wal.stat().st_size
+        assert logged > 0
+        assert not store.checkpoint_from(logged + 1)  # below the size: left as it is
+        assert wal.stat().st_size == logged
+        assert store.checkpoint_from(logged)
+        assert not wal.exists() or wal.stat().st_size < logged
+        assert store.count("articles") == 2
+    with Store.open(db, read_only=True) as store:
+        assert store.count("articles") == 2 and store.count("article_sources") == 1
+
+
 def test_duplicate_keys_inside_one_batch_are_collapsed(tmp_path: Path) -> None:
     batch = LoadBatch(articles=[article("a1", body="oud"), article("a1", body="nieuw")])
     with Store.open(tmp_path / "t.duckdb") as store:

@@ -191,6 +191,9 @@ def run_ingest(
         if len(plan.jobs) >= _INLINE_EXTRACT_BELOW:
             steps.prewarm(config)
         claimed: dict[str, str] = {}  # page URL -> article id, for pages fetched in this run
+        # a checkpoint between batches once the log has grown this much: DuckDB holds what the loads
+        # wrote in memory until one (by itself only after 16 MB of log)
+        wal_bytes = int(config.settings.ingest.checkpoint_wal_mb * 2**20)
         revisions = 0  # revisits that found a changed body (a new version)
         with _closed(steps.batches(config, plan.jobs)) as stream:
             for fetched in stream:
@@ -204,6 +207,7 @@ def run_ingest(
                 revisions += sum(before.get(o.job.article_id) != content_hash(o.article.title, o.article.body)
                                  for o in revised if o.article is not None)  # fmt: skip
                 steps.load(store, batch_rows(batch_outcomes, run_id, queue))
+                store.checkpoint_from(wal_bytes)
                 outcomes.extend(PageResult.of(o) for o in batch_outcomes)
         steps.load(store, final_rows(config, run_id, polls, states, plan, clock))
         if any(o.status for o in outcomes):

@@ -13,7 +13,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -470,6 +470,36 @@ class Store:
             self.con.execute(f"SET checkpoint_threshold = '{before}'")
         self.con.execute("CHECKPOINT")
 
+    def checkpoint_from(self, wal_bytes: int) -> bool:
+        """Between loads: fold the write-ahead log into the database file (a CHECKPOINT) once the log
+        holds at least `wal_bytes`. Returns whether it did.
+
+        Until a checkpoint, DuckDB holds what the loads wrote in memory, so the interval bounds that
+        memory whatever the size of the archive. A checkpoint that cannot write (a full disk) makes
+        DuckDB close the database; the committed loads are in the log, so the store opens the file
+        again (which replays the log) before the error goes on, and the run can still be marked."""
+        try:
+            size = Path(f"{self.path}.wal").stat().st_size
+        except FileNotFoundError:
+            return False
+        if size < wal_bytes:
+            return False
+        try:
+            self.con.execute("CHECKPOINT")
+        except duckdb.FatalException as exc:
+            try:
+                self._reconnect()
+            except duckdb.Error as also:
+                exc.add_note(f"(the database could not be opened again: {also})")
+            raise
+        return True
+
+    def _reconnect(self) -> None:
+        with suppress(duckdb.Error):
+            self.con.close()
+        self.con = duckdb.connect(str(self.path))
+        self.con.execute("SET TimeZone = 'UTC'")
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         self.con.execute("BEGIN TRANSACTION")
@@ -858,6 +888,9 @@ class Store:
         last = self.con.execute("SELECT done_at FROM maintenance WHERE task = 'fts'").fetchone()
         if exists and exists[0] and last and (datetime.now(UTC) - last[0]).total_seconds() < min_interval_s:
             return False
+        # what the loads wrote goes to the file first: the rebuild's working memory, which grows with the
+        # archive, then takes the place of those rows instead of adding to them
+        self.checkpoint_from(0)
         self.con.execute(f"LOAD '{ext}'")
         self.con.execute(
             "PRAGMA create_fts_index('articles', 'id', 'title', 'lead', 'body', "

@@ -31,13 +31,17 @@ CLI = str(Path(sys.executable).with_name("newsmon"))
 BATCH = 4
 
 
-def small_batches(tmp: Path, site: DemoSite, workers: int = 2) -> Config:
+def small_batches(tmp: Path, site: DemoSite, workers: int = 2, checkpoint_wal_mb: float | None = None) -> Config:
     cfg = demo_config_dir(tmp, site.base_url)
     settings = (cfg / "settings.yaml").read_text().replace("batch_size: 50", f"batch_size: {BATCH}")
     settings = settings.replace("extract_workers: 2", f"extract_workers: {workers}")
+    if checkpoint_wal_mb is not None:
+        settings = settings.replace("ingest:\n", f"ingest:\n  checkpoint_wal_mb: {checkpoint_wal_mb}\n")
     (cfg / "settings.yaml").write_text(settings)
     config = load_config(cfg)
     assert config.settings.ingest.batch_size == BATCH and config.settings.ingest.extract_workers == workers
+    if checkpoint_wal_mb is not None:
+        assert config.settings.ingest.checkpoint_wal_mb == checkpoint_wal_mb
     return config
 
 
@@ -117,6 +121,28 @@ def test_a_full_disk_stops_the_run_cleanly_and_the_next_run_completes(
     stored = assert_whole_batches(config.settings.db_path, all_jobs(demo_site))
     assert 0 < stored < len(articles()), stored  # stopped mid-run, with complete batches before
     with Store.open(config.settings.db_path, read_only=True) as store:
+        assert store.con.execute("SELECT status FROM runs").fetchall() == [("failed",)]
+        assert store.count("fetch_failures") <= 1  # the robots page; no good page was blamed for the disk
+    completes(config, demo_site, rows)
+
+
+@pytest.mark.fault("process: the disk fills up while a batch is logged")
+def test_a_full_disk_inside_a_batch_stops_the_run_cleanly_and_the_next_run_completes(
+    tmp_path: Path, demo_site: DemoSite, rows: Rows
+) -> None:
+    # no checkpoint until 16 MB of log: the log itself reaches the cap, inside a batch's transaction
+    # (with the default, a checkpoint after every batch, the test above sees the database file fill up)
+    config = small_batches(tmp_path, demo_site, workers=1, checkpoint_wal_mb=16)
+    db = config.settings.db_path
+    cap = 800_000
+    run = subprocess.run([sys.executable, "-m", "tests.faults.drive_ingest", str(config.directory), str(cap)],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT, check=False)  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr
+    assert f"error: run stopped: cannot write {db}.wal: File too large" in run.stderr
+    stored = assert_whole_batches(db, all_jobs(demo_site))
+    assert 0 < stored < len(articles()), stored  # stopped mid-run, with complete batches before
+    with Store.open(db, read_only=True) as store:
         assert store.con.execute("SELECT status FROM runs").fetchall() == [("failed",)]
         assert store.count("fetch_failures") <= 1  # the robots page; no good page was blamed for the disk
     completes(config, demo_site, rows)
