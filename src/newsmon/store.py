@@ -368,6 +368,12 @@ def fts_extension_path() -> Path | None:
     return path if path and path.is_file() else None
 
 
+def _session(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A store connection's settings, the same for every connection it opens: timestamps read and written in UTC."""
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
 class Store:
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
         self.con = con
@@ -401,8 +407,7 @@ class Store:
                         f"{path}: in use by {who} (waited {wait_s:g} s); only one writer at a time"
                     ) from exc
                 raise StoreError(f"{path}: cannot open: {message}") from exc
-        store = cls(con, path)
-        con.execute("SET TimeZone = 'UTC'")
+        store = cls(_session(con), path)
         if not read_only:
             store.migrate()
         return store
@@ -497,8 +502,7 @@ class Store:
     def _reconnect(self) -> None:
         with suppress(duckdb.Error):
             self.con.close()
-        self.con = duckdb.connect(str(self.path))
-        self.con.execute("SET TimeZone = 'UTC'")
+        self.con = _session(duckdb.connect(str(self.path)))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -621,13 +625,12 @@ class Store:
 
     def analysis_texts(self, ids: Sequence[str]) -> list[tuple[str, str | None, str | None, str, datetime]]:
         """(id, title, lead, body, published_at or else fetched_at) of these articles, in the order of `ids`."""
-        self.con.execute("CREATE OR REPLACE TEMP TABLE analysis_ids AS SELECT unnest(?::VARCHAR[]) AS id, "
-                         "generate_subscripts(?::VARCHAR[], 1) AS k", [list(ids), list(ids)])  # fmt: skip
         rows = self.con.execute(
             "SELECT a.id, a.title, a.lead, a.body, coalesce(a.published_at, a.fetched_at) "
-            "FROM analysis_ids i JOIN articles a ON a.id = i.id ORDER BY i.k"
+            "FROM (SELECT unnest(?::VARCHAR[]) AS id, generate_subscripts(?::VARCHAR[], 1) AS k) i "
+            "JOIN articles a ON a.id = i.id ORDER BY i.k",
+            [list(ids), list(ids)],
         ).fetchall()
-        self.con.execute("DROP TABLE analysis_ids")
         return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
     def articles_for_reextract(

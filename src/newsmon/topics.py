@@ -286,12 +286,12 @@ NO_HITS = float("-inf")
 _NO_INFO: tuple[str | None, str] = (None, "")  # an entity the gazetteer does not describe: no country, no type
 
 
-def _glob(word: str) -> re.Pattern[str] | None:
-    return re.compile(fnmatch.translate(word.lower())) if "*" in word or "?" in word else None
-
-
 def _is_glob(word: str) -> bool:
     return "*" in word or "?" in word
+
+
+def _glob(word: str) -> re.Pattern[str] | None:
+    return re.compile(fnmatch.translate(word.lower())) if _is_glob(word) else None
 
 
 class _Lexicon:
