@@ -106,20 +106,37 @@ def test_kill_9_mid_run_loses_nothing_and_the_rerun_completes(tmp_path: Path, de
     completes(config, demo_site, rows)
 
 
+def stopped_mid_run(config: Config, site: DemoSite, caps: tuple[int, ...]) -> tuple[str, int]:
+    """Run ingest with each cap on file size in turn until one stops it between the first and the last
+    batch; every attempt must stop cleanly with whole batches. Returns that run's stderr and stored count.
+
+    Sizes on disk vary from machine to machine (DuckDB allocates 256 KB blocks, and the log of the first
+    batch also holds the database's setup), so no single cap is sure to land mid-run: the caps are tried
+    from the likeliest, with wide margins around what one batch adds."""
+    db = config.settings.db_path
+    for cap in caps:
+        for leftover in (db, Path(f"{db}.wal")):
+            leftover.unlink(missing_ok=True)
+        shutil.rmtree(config.settings.data_dir, ignore_errors=True)
+        run = subprocess.run([sys.executable, "-m", "tests.faults.drive_ingest", str(config.directory), str(cap)],
+                             capture_output=True, text=True, timeout=300, cwd=ROOT, check=False)  # fmt: skip
+        assert run.returncode == 2, run.stderr
+        assert "Traceback" not in run.stderr
+        assert "File too large" in run.stderr
+        stored = assert_whole_batches(db, all_jobs(site))
+        if 0 < stored < len(articles()):  # stopped mid-run, with complete batches before
+            return run.stderr, stored
+    raise AssertionError(f"no cap in {caps} stopped the run between its first and last batch")
+
+
 @pytest.mark.fault("process: the disk fills up during a run")
 def test_a_full_disk_stops_the_run_cleanly_and_the_next_run_completes(
     tmp_path: Path, demo_site: DemoSite, rows: Rows
 ) -> None:
     config = small_batches(tmp_path, demo_site, workers=1)
-    cap = 800_000  # bytes per file: the database fills up after some batches (a full run needs ~3 MB)
-    run = subprocess.run([sys.executable, "-m", "tests.faults.drive_ingest", str(config.directory), str(cap)],
-                         capture_output=True, text=True, timeout=300, cwd=ROOT, check=False)  # fmt: skip
-    assert run.returncode == 2, run.stderr
-    assert "Traceback" not in run.stderr
-    assert f"error: run stopped: cannot write {config.settings.db_path}" in run.stderr
-    assert "File too large" in run.stderr
-    stored = assert_whole_batches(config.settings.db_path, all_jobs(demo_site))
-    assert 0 < stored < len(articles()), stored  # stopped mid-run, with complete batches before
+    # bytes per file: the first batch's log (~0.75 MB) fits, the checkpoint after it (~10 MB file) does not
+    stderr, _ = stopped_mid_run(config, demo_site, caps=(2_000_000, 4_000_000, 1_200_000))
+    assert f"error: run stopped: cannot write {config.settings.db_path}" in stderr
     with Store.open(config.settings.db_path, read_only=True) as store:
         assert store.con.execute("SELECT status FROM runs").fetchall() == [("failed",)]
         assert store.count("fetch_failures") <= 1  # the robots page; no good page was blamed for the disk
@@ -131,17 +148,12 @@ def test_a_full_disk_inside_a_batch_stops_the_run_cleanly_and_the_next_run_compl
     tmp_path: Path, demo_site: DemoSite, rows: Rows
 ) -> None:
     # no checkpoint until 16 MB of log: the log itself reaches the cap, inside a batch's transaction
-    # (with the default, a checkpoint after every batch, the test above sees the database file fill up)
+    # (with the default, a checkpoint after every batch, the test above sees the database file fill up).
+    # The log holds ~0.7 MB of setup, then 50-150 KB per batch of four, ~2.1 MB at the end of the run.
     config = small_batches(tmp_path, demo_site, workers=1, checkpoint_wal_mb=16)
     db = config.settings.db_path
-    cap = 800_000
-    run = subprocess.run([sys.executable, "-m", "tests.faults.drive_ingest", str(config.directory), str(cap)],
-                         capture_output=True, text=True, timeout=300, cwd=ROOT, check=False)  # fmt: skip
-    assert run.returncode == 2, run.stderr
-    assert "Traceback" not in run.stderr
-    assert f"error: run stopped: cannot write {db}.wal: File too large" in run.stderr
-    stored = assert_whole_batches(db, all_jobs(demo_site))
-    assert 0 < stored < len(articles()), stored  # stopped mid-run, with complete batches before
+    stderr, _ = stopped_mid_run(config, demo_site, caps=(1_400_000, 1_100_000, 1_800_000))
+    assert f"error: run stopped: cannot write {db}.wal: File too large" in stderr
     with Store.open(db, read_only=True) as store:
         assert store.con.execute("SELECT status FROM runs").fetchall() == [("failed",)]
         assert store.count("fetch_failures") <= 1  # the robots page; no good page was blamed for the disk
