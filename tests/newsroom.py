@@ -179,7 +179,7 @@ def write_config(tmp_path: Path, outlets: list[Outlet], extra_ingest: str = "") 
         f"  allow_hosts: [{', '.join(repr(h) for h in hosts)}]\n"
         "  per_host_min_delay_s: 0\n  retries: 0\n  read_timeout_s: 5\n  connect_timeout_s: 2\n"
         "ingest:\n  extract_workers: 1\n  min_poll_interval_s: 900\n  max_poll_interval_s: 3600\n"
-        "  fts_min_interval_s: 100000000\n" + extra_ingest
+        + extra_ingest
     )
     feeds = "".join(f"  - {{outlet: {o.id}, name: nieuws, url: '{o.feed.url(o.feed_path)}'}}\n" for o in outlets)
     outlet_rows = "".join(f"  - {{id: {o.id}, name: {o.id.capitalize()}}}\n" for o in outlets)

@@ -95,7 +95,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, demo_site: DemoSite) -> Pa
 
 
 def test_sql_shell_has_dutch_full_text_search(demo_db: Path) -> None:
-    query = ("SELECT count(*) FROM (SELECT fts_main_articles.match_bm25(id, 'militair') AS s FROM articles) "
+    query = ("SELECT count(*) FROM (SELECT search.match_bm25(id, 'militair') AS s FROM articles) "
              "WHERE s IS NOT NULL")
     result = newsmon("sql", "--db", str(demo_db), "-e", query)
     assert result.returncode == 0, result.stderr

@@ -135,18 +135,3 @@ def test_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot create its directory"):
         Store.open(blocker / "sub" / "t.duckdb")
-
-
-def test_fts_index_uses_the_dutch_stemmer(tmp_path: Path) -> None:
-    rows = [
-        article("a1", body="De Noord-Koreaanse militairen vochten in de regio Koersk."),
-        article("a2", body="Het kabinet presenteerde de begroting voor volgend jaar."),
-    ]
-    with Store.open(tmp_path / "t.duckdb") as store:
-        store.load_batch(LoadBatch(articles=rows))
-        assert store.rebuild_fts()
-        hits = store.con.execute(
-            "SELECT id, fts_main_articles.match_bm25(id, 'militair') AS score FROM articles "
-            "WHERE score IS NOT NULL ORDER BY score DESC"
-        ).fetchall()
-    assert [h[0] for h in hits] == ["a1"]  # 'militair' matches 'militairen' only through stemming

@@ -471,18 +471,23 @@ def export(
 
 
 @app.command("index")
-def index_command(config_dir: ConfigOpt = Path("config"), db: DbOpt = None) -> None:
-    """Rebuild the full-text index now (ingest runs refresh it at most every ingest.fts_min_interval_s)."""
+def index_command(
+    config_dir: ConfigOpt = Path("config"),
+    db: DbOpt = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="drop the index and index every article again")] = False,
+) -> None:
+    """Index the articles the full-text index lacks (loads keep it current; a database from before it
+    is indexed when first opened), or with --rebuild every article again."""
     db_path = existing_db(db, config_dir, "index")
 
     from newsmon.store import Store, StoreError  # noqa: PLC0415
 
     try:
         with Store.open(db_path) as store:
-            built = store.rebuild_fts()
+            count = store.rebuild_search_index() if rebuild else store.index_pending()
     except StoreError as exc:
         raise _fail(str(exc)) from None
-    typer.echo("full-text index rebuilt" if built else "fts extension not installed (run `make setup`)")
+    typer.echo(f"full-text index: {count} articles indexed")
 
 
 @app.command("check-db")

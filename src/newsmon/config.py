@@ -79,7 +79,6 @@ class IngestSettings(StrictModel):
     extract_workers: int = Field(default=2, ge=1, le=32)
     max_future_days: float = Field(default=2.0, ge=0)
     min_poll_interval_s: int = Field(default=300, ge=0)
-    fts_min_interval_s: int = Field(default=3600, ge=0, description="full-text index rebuilt at most this often")
     checkpoint_wal_mb: float = Field(
         default=0.0, ge=0, description="the database's write-ahead log is folded into the file after the batch "
         "that brings it to this size (0: after every batch); DuckDB holds the log's rows in memory until then",

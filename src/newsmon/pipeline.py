@@ -210,8 +210,6 @@ def run_ingest(
                 store.checkpoint_from(wal_bytes)
                 outcomes.extend(PageResult.of(o) for o in batch_outcomes)
         steps.load(store, final_rows(config, run_id, polls, states, plan, clock))
-        if any(o.status for o in outcomes):
-            store.rebuild_fts(config.settings.ingest.fts_min_interval_s)
     except BaseException as exc:
         try:
             store.finish_run(run_id, "failed", {"error": f"{type(exc).__name__}: {exc}"})

@@ -369,8 +369,15 @@ def fts_extension_path() -> Path | None:
 
 
 def _session(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """A store connection's settings, the same for every connection it opens: timestamps read and written in UTC."""
+    """A store connection's settings, the same for every connection it opens: timestamps read and written
+    in UTC; no extension fetched from the network (none is reachable offline), and the fts extension
+    loaded from the duckdb-ext-fts package (its Dutch stemmer builds and queries the search index)."""
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET autoinstall_known_extensions = false")
+    ext = fts_extension_path()
+    if ext is None:
+        raise StoreError("the fts extension is not installed (package duckdb-ext-fts): run `make setup`")
+    con.execute(f"LOAD '{ext}'")
     return con
 
 
@@ -444,6 +451,8 @@ class Store:
                 )
             applied.append(file.stem)
         self._create_views(sorted(views_dir.glob("*.sql")))
+        if "012_search_index" in applied:  # the articles stored before the index existed
+            self.index_pending()
         return applied
 
     def _create_views(self, files: list[Path]) -> None:
@@ -804,6 +813,8 @@ class Store:
                 if refresh:
                     refresh_entity_tables(self.con)
                     refresh_timeline_events(self.con)
+                if len(used.get("b_articles", ())):
+                    refresh_search_index(self.con)
         finally:
             for name in used:
                 self.con.unregister(name)
@@ -876,34 +887,31 @@ class Store:
         (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         return manifest
 
-    def rebuild_fts(self, min_interval_s: float = 0) -> bool:
-        """(Re)build the BM25 index over title, lead and body with the Dutch stemmer.
+    def index_pending(self, chunk: int = 2000) -> int:
+        """Index the articles the search index should hold and does not (a database from before the
+        index, or one whose index was emptied), `chunk` articles per transaction so that memory stays
+        bounded whatever the archive's size. Loads keep the index current themselves. Returns how many
+        articles were indexed."""
+        missing = "SELECT id FROM articles a WHERE status IN ('ok', 'paywalled', 'live') AND NOT EXISTS " \
+                  "(SELECT 1 FROM search.docs d WHERE d.article_id = a.id) ORDER BY id"  # fmt: skip
+        ids = [row[0] for row in self.con.execute(missing).fetchall()]
+        for start in range(0, len(ids), chunk):
+            self.con.register("b_articles", pd.DataFrame({"id": ids[start : start + chunk]}, dtype="string"))
+            try:
+                with self.transaction():
+                    refresh_search_index(self.con)
+            finally:
+                self.con.unregister("b_articles")
+            self.checkpoint_from(0)
+        return len(ids)
 
-        DuckDB's FTS index is not incremental: a rebuild reads every article. With `min_interval_s`
-        it is skipped when the index exists and was built more recently than that.
-        """
-        ext = fts_extension_path()
-        if ext is None:
-            return False
-        exists = self.con.execute(
-            "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'fts_main_articles'"
-        ).fetchone()
-        last = self.con.execute("SELECT done_at FROM maintenance WHERE task = 'fts'").fetchone()
-        if exists and exists[0] and last and (datetime.now(UTC) - last[0]).total_seconds() < min_interval_s:
-            return False
-        # what the loads wrote goes to the file first: the rebuild's working memory, which grows with the
-        # archive, then takes the place of those rows instead of adding to them
-        self.checkpoint_from(0)
-        self.con.execute(f"LOAD '{ext}'")
-        self.con.execute(
-            "PRAGMA create_fts_index('articles', 'id', 'title', 'lead', 'body', "
-            "stemmer = 'dutch', stopwords = 'none', strip_accents = 1, lower = 1, overwrite = 1)"
-        )
-        self.con.execute(
-            "INSERT INTO maintenance VALUES ('fts', ?) ON CONFLICT (task) DO UPDATE SET done_at = excluded.done_at",
-            [datetime.now(UTC)],
-        )
-        return True
+    def rebuild_search_index(self) -> int:
+        """Drop the search index's rows and index every article again (after a change to how text is
+        tokenised). Returns the number of articles indexed."""
+        with self.transaction():
+            self.con.execute("DELETE FROM search.terms")
+            self.con.execute("DELETE FROM search.docs")
+        return self.index_pending()
 
 
 # --- derived tables kept with the rows they come from ------------------------------------------
@@ -919,6 +927,12 @@ def refresh_timeline_events(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_
     """Rebuild timeline_events (what v_event_timeline merges) for the articles of the registered staging
     frames b_articles and b_enriched, once their rows are loaded (call inside the load's transaction)."""
     con.execute((sql_dir / "refresh" / "timeline_events.sql").read_text(encoding="utf-8"))
+
+
+def refresh_search_index(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
+    """Re-index the articles of the registered staging frame b_articles whose status or text changed
+    (call inside the load's transaction, after the articles are written)."""
+    con.execute((sql_dir / "refresh" / "search_index.sql").read_text(encoding="utf-8"))
 
 
 _ARROW_FRAMES = frozenset({"b_mentions", "b_topics", "b_events"})
