@@ -188,28 +188,41 @@ def _tree_rss_mb(root: int) -> float:
 
 def timed_process(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str, float]:
     """(seconds, peak RSS in MB of its largest process (ru_maxrss of it and the children it waited
-    for), stdout, peak of the summed RSS of it and all its descendants, sampled every 0.2 s: the
-    extraction workers forked from a fork server are not children it waits for, and shared pages
-    count once per process, so this sum overstates rather than misses)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
-    peak_tree = [0.0]
-    stop = threading.Event()
+    for, taken by bench/maxrss.py so that the bench's own size does not count), stdout, peak of the
+    summed RSS of it and all its descendants, sampled every 0.2 s: the extraction workers forked from
+    a fork server are not children it waits for, and shared pages count once per process, so this sum
+    overstates rather than misses)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        maxrss_file = Path(scratch) / "maxrss"
+        started = time.perf_counter()
+        wrapped = [PY, str(ROOT / "bench" / "maxrss.py"), str(maxrss_file), *args]
+        proc = subprocess.Popen(wrapped, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
+        peak_tree = [0.0]
+        stop = threading.Event()
 
-    def sample() -> None:
-        while not stop.wait(0.2):
-            peak_tree[0] = max(peak_tree[0], _tree_rss_mb(proc.pid))
+        def sample() -> None:
+            while not stop.wait(0.2):
+                peak_tree[0] = max(peak_tree[0], _tree_rss_mb(proc.pid) - _own_rss_mb(proc.pid))
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out = proc.stdout.read() if proc.stdout else ""
-    stop.set()
-    sampler.join()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{args} failed:\n{out[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024, out, peak_tree[0]
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        out = proc.stdout.read() if proc.stdout else ""
+        stop.set()
+        sampler.join()
+        code = proc.wait()
+        elapsed = time.perf_counter() - started
+        if code != 0:
+            raise RuntimeError(f"{args} failed:\n{out[-2000:]}")
+        return elapsed, int(maxrss_file.read_text()) / 1024, out, peak_tree[0]
+
+
+def _own_rss_mb(pid: int) -> float:
+    """Resident memory (MB) of process `pid` alone (the maxrss.py wrapper, left out of the tree's sum)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return int(stat[stat.rindex(")") + 2 :].split()[21]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def enrichment_rate(db: Path) -> float:

@@ -8,6 +8,11 @@
 --
 -- match_bm25 takes the fts extension's options: fields := 'title,lead' limits the fields searched,
 -- k and b are BM25's parameters, conjunctive := 1 keeps articles holding every query term.
+-- Which articles the index holds, and the hash that tells whether it holds one as it now is: one
+-- definition for the loads (sql/refresh/search_index.sql), Store.index_pending and the check.
+CREATE OR REPLACE MACRO search.indexed(status) AS status IN ('ok', 'paywalled', 'live');
+CREATE OR REPLACE MACRO search.text_hash(status, title, lead, body) AS md5(concat_ws(chr(1), status, title, lead, body));
+
 CREATE OR REPLACE MACRO search.tokens(s) AS
     list_filter(string_split_regex(lower(strip_accents(coalesce(s, ''))), '[^a-z0-9]+'), t -> t <> '');
 

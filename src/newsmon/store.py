@@ -892,11 +892,18 @@ class Store:
         index, or one whose index was emptied), `chunk` articles per transaction so that memory stays
         bounded whatever the archive's size. Loads keep the index current themselves. Returns how many
         articles were indexed."""
-        missing = "SELECT id FROM articles a WHERE status IN ('ok', 'paywalled', 'live') AND NOT EXISTS " \
+        missing = "SELECT id FROM articles a WHERE search.indexed(status) AND NOT EXISTS " \
                   "(SELECT 1 FROM search.docs d WHERE d.article_id = a.id) ORDER BY id"  # fmt: skip
         ids = [row[0] for row in self.con.execute(missing).fetchall()]
         for start in range(0, len(ids), chunk):
-            self.con.register("b_articles", pd.DataFrame({"id": ids[start : start + chunk]}, dtype="string"))
+            self.con.register("wanted_ids", pd.DataFrame({"id": ids[start : start + chunk]}, dtype="string"))
+            try:
+                texts = self.con.execute(
+                    "SELECT id, status, title, lead, body FROM articles SEMI JOIN wanted_ids USING (id)"
+                ).fetch_arrow_table()
+            finally:
+                self.con.unregister("wanted_ids")
+            self.con.register("b_articles", texts)
             try:
                 with self.transaction():
                     refresh_search_index(self.con)
