@@ -164,8 +164,9 @@ def limit_run(site: Path) -> float:
     return time.perf_counter() - started
 
 
-def _tree_rss_mb(root: int) -> float:
-    """Resident memory (MB) of process `root` and all its descendants now (Linux /proc; 0 elsewhere)."""
+def _tree_rss_mb(root: int, *, with_root: bool = True) -> float:
+    """Resident memory (MB) of process `root` and all its descendants now (Linux /proc; 0 elsewhere);
+    without `with_root`, of the descendants alone."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
@@ -183,7 +184,7 @@ def _tree_rss_mb(root: int) -> float:
         more = {pid for pid, ppid in parents.items() if ppid in tree} - tree
         tree |= more
         grew = bool(more)
-    return sum(rss.get(pid, 0) for pid in tree) / 2**20
+    return sum(rss.get(pid, 0) for pid in tree if with_root or pid != root) / 2**20
 
 
 def timed_process(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str, float]:
@@ -202,7 +203,7 @@ def timed_process(args: list[str], env: dict[str, str] | None = None) -> tuple[f
 
         def sample() -> None:
             while not stop.wait(0.2):
-                peak_tree[0] = max(peak_tree[0], _tree_rss_mb(proc.pid) - _own_rss_mb(proc.pid))
+                peak_tree[0] = max(peak_tree[0], _tree_rss_mb(proc.pid, with_root=False))  # not the wrapper
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -214,15 +215,6 @@ def timed_process(args: list[str], env: dict[str, str] | None = None) -> tuple[f
         if code != 0:
             raise RuntimeError(f"{args} failed:\n{out[-2000:]}")
         return elapsed, int(maxrss_file.read_text()) / 1024, out, peak_tree[0]
-
-
-def _own_rss_mb(pid: int) -> float:
-    """Resident memory (MB) of process `pid` alone (the maxrss.py wrapper, left out of the tree's sum)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return int(stat[stat.rindex(")") + 2 :].split()[21]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, ValueError, IndexError):
-        return 0.0
 
 
 def enrichment_rate(db: Path) -> float:

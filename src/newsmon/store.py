@@ -373,12 +373,6 @@ def _session(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     in UTC; no extension fetched from the network (none is reachable offline), and the fts extension
     loaded from the duckdb-ext-fts package (its Dutch stemmer builds and queries the search index)."""
     con.execute("SET TimeZone = 'UTC'")
-    return _load_fts(con)
-
-
-def _load_fts(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """The fts extension loaded from the duckdb-ext-fts package, never fetched: the search macros and
-    the load's index refresh use its stemmer, and DuckDB would otherwise try to download it."""
     con.execute("SET autoinstall_known_extensions = false")
     ext = fts_extension_path()
     if ext is None:
@@ -437,7 +431,6 @@ class Store:
     def migrate(self, sql_dir: Path = SQL_DIR) -> list[str]:
         """Apply schema files not yet recorded, then (re)create every view. Returns what was applied."""
         schema_dir, views_dir = sql_dir / "schema", sql_dir / "views"
-        _load_fts(self.con)  # a connection opened without _session (a test's, a tool's) needs it too
         if not schema_dir.is_dir():
             raise StoreError(f"schema directory {schema_dir} not found (is newsmon installed with -e?)")
         self.con.execute(
