@@ -7,12 +7,11 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from newsmon.config import Config, load_config
 from newsmon.pipeline import run_ingest
-from newsmon.store import SQL_DIR, Store, _session
+from newsmon.store import SQL_DIR, Store, connect
 from newsmon.urls import article_id
 from tests.loopback import LoopbackServer, Route
 
@@ -140,7 +139,7 @@ def test_migration_008_keeps_every_id_and_merges_articles_stored_twice(tmp_path:
         ("c-alleen", "https://k.example/99", "https://k.example/99", t1, "vierde tekst"),
     ]
     guids = {"a-eerst": "g77", "a-later": "g77", "b-eerst": "g88", "b-later": "g88", "c-alleen": "g99"}
-    store = Store(_session(duckdb.connect(str(db))), db)  # as Store.open sets it up, without migrating
+    store = Store(connect(db), db)  # as Store.open sets it up, without migrating
     store.migrate(_old_schema(tmp_path))
     store.sync_config([{"id": "k", "name": "Krant", "country": "NL", "homepage": None}],
                       [{"id": "k/nieuws", "outlet_id": "k", "name": "nieuws", "url": "https://k.example/rss",

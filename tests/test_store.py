@@ -11,7 +11,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newsmon.store import SQL_DIR, ArticleRow, FailureRow, LoadBatch, SourceRow, Store, StoreError, content_hash
+from newsmon.store import (
+    SQL_DIR,
+    ArticleRow,
+    FailureRow,
+    LoadBatch,
+    SourceRow,
+    Store,
+    StoreError,
+    content_hash,
+)
 
 T0 = datetime(2024, 6, 19, 10, 0, tzinfo=UTC)
 
@@ -68,6 +77,54 @@ def test_the_log_is_folded_into_the_file_once_it_reaches_the_given_size(tmp_path
         assert store.count("articles") == 2
     with Store.open(db, read_only=True) as store:
         assert store.count("articles") == 2 and store.count("article_sources") == 1
+
+
+def _cached_table_mb(store: Store) -> float:
+    row = store.con.execute(
+        "SELECT coalesce(sum(memory_usage_bytes), 0) / 2**20 FROM duckdb_memory() WHERE tag = 'BASE_TABLE'"
+    ).fetchone()
+    return float(row[0]) if row else 0.0
+
+
+def _gib(setting: str) -> float:
+    number, unit = setting.split()
+    return float(number) * {"MiB": 1 / 1024, "GiB": 1.0, "TiB": 1024.0}[unit]
+
+
+def test_a_checkpoint_lets_go_of_cached_table_blocks_and_keeps_the_memory_limit(tmp_path: Path) -> None:
+    db = tmp_path / "t.duckdb"
+    with Store.open(db) as store:
+        store.con.execute("SET memory_limit = '3GiB'")
+        words = " ".join(f"woord{i}" for i in range(400))
+        store.load_batch(LoadBatch(articles=[article(f"a{i}", body=f"{words} {i}") for i in range(3000)]))
+        store.con.execute("CHECKPOINT")
+        limits = []
+        for _ in range(3):
+            store.con.execute("SELECT sum(length(body)) FROM articles").fetchall()  # the bodies read into the cache
+            cached = _cached_table_mb(store)
+            assert cached > 2
+            store.load_batch(LoadBatch(articles=[article(f"b{len(limits)}")]))
+            assert store.checkpoint_from(0)
+            assert _cached_table_mb(store) < cached / 4
+            limits.append(store.con.execute("SELECT current_setting('memory_limit')").fetchone())
+        # the limit is back each time (DuckDB shows it rounded to 0.1), never a step lower
+        assert limits[0] == limits[1] == limits[2]
+        assert abs(_gib(limits[0][0]) - 3.0) <= 0.1
+        assert store.con.execute("SELECT count(*), count(DISTINCT body) FROM articles").fetchone() == (3003, 3001)
+
+
+def test_tables_are_written_in_small_row_groups_and_read_back_by_plain_duckdb(tmp_path: Path) -> None:
+    db = tmp_path / "news.duckdb"
+    with Store.open(db) as store:
+        store.load_batch(LoadBatch(articles=[article(f"a{i}") for i in range(12_288)]))
+        store.checkpoint_from(0)
+        groups = store.con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('articles')")
+        (count,) = groups.fetchone() or (0,)
+        assert 3 <= count <= 4  # DuckDB's default would make one group of 12,288
+        assert store.con.execute("SELECT current_database()").fetchone() == ("news",)
+    with duckdb.connect(str(db), read_only=True) as con:  # an analyst's own DuckDB, views included
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (12_288,)
+        assert con.execute("SELECT sum(articles) FROM v_articles_daily").fetchone() == (12_288,)
 
 
 def test_duplicate_keys_inside_one_batch_are_collapsed(tmp_path: Path) -> None:
