@@ -58,7 +58,15 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from newsmon.store import SQL_DIR, LoadBatch, SourceRow, batch_frames, extension_dir, refresh_entity_tables
+from newsmon.store import (
+    SQL_DIR,
+    LoadBatch,
+    SourceRow,
+    batch_frames,
+    extension_dir,
+    refresh_entity_tables,
+    sql_literal,
+)
 from newsmon.versioning import ARTICLE_COLUMNS, article_insert_values, article_updates, new_versions
 
 # the store's tables that the lake holds, in creation order
@@ -214,10 +222,6 @@ def _store_schema(
     return columns, {table: list(names) for table, names in key_rows}
 
 
-def _literal(text: str | Path) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
-
-
 def _is_conflict(exc: duckdb.Error) -> bool:
     message = str(exc).lower()
     return any(word in message for word in _CONFLICT_WORDS)
@@ -364,7 +368,7 @@ class Lake:
             con.execute(f"SET threads = {int(threads)}")
             for name, path in paths.items():
                 try:
-                    con.execute(f"LOAD {_literal(path)}")
+                    con.execute(f"LOAD {sql_literal(path)}")
                 except duckdb.Error as exc:
                     raise LakeError(f"{path}: cannot load the {name} extension: {exc}") from exc
             lake._attach()
@@ -380,8 +384,8 @@ class Lake:
 
     def _attach(self) -> None:
         """Attach the lake; the first loader to attach a new catalog creates DuckLake's tables in it."""
-        data_path = _literal(str(self.data_dir) + os.sep)
-        statement = f"ATTACH {_literal(self._attach_target)} AS lake (DATA_PATH {data_path})"
+        data_path = sql_literal(str(self.data_dir) + os.sep)
+        statement = f"ATTACH {sql_literal(self._attach_target)} AS lake (DATA_PATH {data_path})"
         with self._turn():
             for attempt in range(1, self.max_attempts + 1):
                 try:

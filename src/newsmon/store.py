@@ -386,17 +386,18 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     options = f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}" + (", READ_ONLY" if read_only else "")
     con = duckdb.connect()
     try:
-        con.execute(f"ATTACH '{_sql_literal(str(path))}' AS {catalog} ({options})")
+        con.execute(f"ATTACH {sql_literal(path)} AS {catalog} ({options})")
         con.execute(f"USE {catalog}")
-        con.execute(f"SET temp_directory = '{_sql_literal(str(path))}.tmp'")
+        con.execute(f"SET temp_directory = {sql_literal(f'{path}.tmp')}")
         return _session(con)
     except BaseException:
         con.close()
         raise
 
 
-def _sql_literal(text: str) -> str:
-    return text.replace("'", "''")
+def sql_literal(text: str | Path) -> str:
+    """`text` as a quoted SQL string literal (for statements that take no parameters: ATTACH, SET, LOAD)."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _session(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -408,7 +409,7 @@ def _session(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     ext = fts_extension_path()
     if ext is None:
         raise StoreError("the fts extension is not installed (package duckdb-ext-fts): run `make setup`")
-    con.execute(f"LOAD '{ext}'")
+    con.execute(f"LOAD {sql_literal(ext)}")
     return con
 
 
