@@ -65,6 +65,7 @@ from newsmon.store import (
     batch_frames,
     extension_dir,
     refresh_entity_tables,
+    registered,
     sql_literal,
 )
 from newsmon.versioning import ARTICLE_COLUMNS, article_insert_values, article_updates, new_versions
@@ -577,9 +578,6 @@ class Lake:
             statements.insert(sum(1 for name, _ in statements if name == "b_articles"), ("b_sources", merge_sources))
         if not statements:
             return
-        for name, frame in frames.items():
-            self.con.register(name, frame)
-
         def work() -> None:
             self._claim_turn()
             for _, statement in statements:
@@ -589,11 +587,8 @@ class Lake:
 
         ids = frames["b_articles"]["id"]
         what = f"load {len(ids)} articles" + (f" from {ids.iloc[0]}" if len(ids) else "")
-        try:
+        with registered(self.con, frames):
             self.transaction(work, what)
-        finally:
-            for name in frames:
-                self.con.unregister(name)
 
     # --- reads --------------------------------------------------------------------------
 

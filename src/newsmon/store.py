@@ -400,6 +400,18 @@ def sql_literal(text: str | Path) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, frames: dict[str, Any]) -> Iterator[None]:
+    """`frames` (name -> pandas frame or Arrow table) visible to SQL under their names while the block runs."""
+    for name, frame in frames.items():
+        con.register(name, frame)
+    try:
+        yield
+    finally:
+        for name in frames:
+            con.unregister(name)
+
+
 def _session(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A store connection's settings, the same for every connection it opens: timestamps read and written
     in UTC; no extension fetched from the network (none is reachable offline), and the fts extension
@@ -615,17 +627,11 @@ class Store:
         if current is not None and current[0] == version:
             return False
         entities, aliases = frames()
-        self.con.register("g_entities", entities)
-        self.con.register("g_aliases", aliases)
-        try:
-            with self.transaction():
-                self.con.execute("DELETE FROM entity_aliases")
-                self.con.execute("DELETE FROM entities")
-                self.con.execute("INSERT INTO entities BY NAME SELECT * FROM g_entities")
-                self.con.execute("INSERT INTO entity_aliases BY NAME SELECT DISTINCT * FROM g_aliases")
-        finally:
-            self.con.unregister("g_entities")
-            self.con.unregister("g_aliases")
+        with registered(self.con, {"g_entities": entities, "g_aliases": aliases}), self.transaction():
+            self.con.execute("DELETE FROM entity_aliases")
+            self.con.execute("DELETE FROM entities")
+            self.con.execute("INSERT INTO entities BY NAME SELECT * FROM g_entities")
+            self.con.execute("INSERT INTO entity_aliases BY NAME SELECT DISTINCT * FROM g_aliases")
         return True
 
     def feed_states(self) -> dict[str, FeedState]:
@@ -641,13 +647,9 @@ class Store:
         """Stored article ids among `ids`, with the time each was last fetched."""
         if not ids:
             return {}
-        frame = pd.DataFrame({"id": list(dict.fromkeys(ids))})
-        self.con.register("wanted_ids", frame)
-        try:
+        with registered(self.con, {"wanted_ids": pd.DataFrame({"id": list(dict.fromkeys(ids))})}):
             rows = self.con.execute("SELECT a.id, a.fetched_at FROM articles a JOIN wanted_ids w USING (id)").fetchall()
-            return {r[0]: r[1] for r in rows}
-        finally:
-            self.con.unregister("wanted_ids")
+        return {r[0]: r[1] for r in rows}
 
     def articles_by_url(self, urls: Sequence[str]) -> dict[str, str]:
         """Of the normalised `urls`, those that lead to a stored article, with its id."""
@@ -663,13 +665,10 @@ class Store:
         if not keys:
             return {}
         frame = pd.DataFrame(list(dict.fromkeys(keys)), columns=["feed_id", "guid"])
-        self.con.register("wanted_guids", frame)
-        try:
+        with registered(self.con, {"wanted_guids": frame}):
             rows = self.con.execute(
                 "SELECT g.feed_id, g.guid, g.article_id FROM article_guids g JOIN wanted_guids w USING (feed_id, guid)"
             ).fetchall()
-        finally:
-            self.con.unregister("wanted_guids")
         return {(r[0], r[1]): r[2] for r in rows}
 
     def analysis_ids(self, statuses: Sequence[str], since: date | None = None) -> list[str]:
@@ -850,24 +849,19 @@ class Store:
         used = {n: f for n, f in frames.items() if len(f) or (refresh and n in ("b_articles", "b_enriched"))}
         if not used:
             return
-        for name, frame in used.items():
-            # the derived rows (a re-analysis loads millions) as Arrow, which DuckDB reads as it is;
-            # a frame's text columns would be converted value by value
-            derived = name in _ARROW_FRAMES and len(frame)
-            self.con.register(name, pa.Table.from_pandas(frame, preserve_index=False) if derived else frame)
-        try:
-            with self.transaction():
-                for frame_name, statement in _LOAD_STATEMENTS:
-                    if frame_name in used and len(used[frame_name]):
-                        self.con.execute(statement)
-                if refresh:
-                    refresh_entity_tables(self.con)
-                    refresh_timeline_events(self.con)
-                if len(used.get("b_articles", ())):
-                    refresh_search_index(self.con)
-        finally:
-            for name in used:
-                self.con.unregister(name)
+        # the derived rows (a re-analysis loads millions) as Arrow, which DuckDB reads as it is; a frame's
+        # text columns would be converted value by value
+        staged = {name: pa.Table.from_pandas(frame, preserve_index=False) if name in _ARROW_FRAMES and len(frame)
+                  else frame for name, frame in used.items()}  # fmt: skip
+        with registered(self.con, staged), self.transaction():
+            for frame_name, statement in _LOAD_STATEMENTS:
+                if frame_name in used and len(used[frame_name]):
+                    self.con.execute(statement)
+            if refresh:
+                refresh_entity_tables(self.con)
+                refresh_timeline_events(self.con)
+            if len(used.get("b_articles", ())):
+                refresh_search_index(self.con)
 
     def _one_row_per_link(self, batch: LoadBatch) -> LoadBatch:
         """Sources whose link differs from a stored (or earlier) one of the same article and feed only
@@ -892,7 +886,7 @@ class Store:
     def content_frames(self, ids: Sequence[str]) -> dict[str, pd.DataFrame]:
         """Stored articles `ids` with their sources and derived rows, as the staging frames of a load
         (see `batch_frames`): what a DuckLake loader pushes from this store."""
-        self.con.register("wanted_ids", pd.DataFrame({"id": list(dict.fromkeys(ids))}, dtype="string"))
+        wanted = pd.DataFrame({"id": list(dict.fromkeys(ids))}, dtype="string")
         article_cols = ", ".join(f.name for f in fields(ArticleRow) if f.name != "run_id")
         queries = {
             "b_articles": f"SELECT {article_cols}, last_run_id AS run_id FROM articles JOIN wanted_ids USING (id)",
@@ -903,10 +897,8 @@ class Store:
                         "JOIN wanted_ids w ON w.id = t.article_id",
             "b_events": "SELECT e.* FROM events e JOIN wanted_ids w ON w.id = e.article_id",
         }  # fmt: skip
-        try:
+        with registered(self.con, {"wanted_ids": wanted}):
             frames = {name: self.con.execute(sql).df() for name, sql in queries.items()}
-        finally:
-            self.con.unregister("wanted_ids")
         frames["b_enriched"] = pd.DataFrame({"article_id": frames["b_articles"]["id"]}, dtype="string")
         return frames
 
@@ -946,19 +938,12 @@ class Store:
                   "(SELECT 1 FROM search.docs d WHERE d.article_id = a.id) ORDER BY id"  # fmt: skip
         ids = [row[0] for row in self.con.execute(missing).fetchall()]
         for start in range(0, len(ids), chunk):
-            self.con.register("wanted_ids", pd.DataFrame({"id": ids[start : start + chunk]}, dtype="string"))
-            try:
+            with registered(self.con, {"wanted_ids": pd.DataFrame({"id": ids[start : start + chunk]}, dtype="string")}):
                 texts = self.con.execute(
                     "SELECT id, status, title, lead, body FROM articles SEMI JOIN wanted_ids USING (id)"
                 ).fetch_arrow_table()
-            finally:
-                self.con.unregister("wanted_ids")
-            self.con.register("b_articles", texts)
-            try:
-                with self.transaction():
-                    refresh_search_index(self.con)
-            finally:
-                self.con.unregister("b_articles")
+            with registered(self.con, {"b_articles": texts}), self.transaction():
+                refresh_search_index(self.con)
             self.checkpoint_from(0)
         return len(ids)
 
