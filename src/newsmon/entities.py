@@ -48,6 +48,7 @@ import pandas as pd
 from newsmon.config import EntityDef, GazetteerFile, load_gazetteer
 from newsmon.document import Document
 from newsmon.offices import Frame, OfficeResolver, office_of
+from newsmon.records import quick_init
 from newsmon.text import Sentence, SentenceIndex, split_sentences
 
 RULES_VERSION = "3"
@@ -98,6 +99,7 @@ _NOT_NAMES = frozenset(
 )
 
 
+@quick_init
 @dataclass(frozen=True)
 class Mention:
     entity_id: str | None  # None: recognised as a name but not linked

@@ -49,6 +49,7 @@ from newsmon.events_tense import (
     forced_direction,
     tense_of_clause,
 )
+from newsmon.records import quick_init
 from newsmon.text import Sentence, split_sentences
 
 RULES_VERSION = "2"
@@ -56,6 +57,7 @@ __all__ = ["MONTHS", "RULES_VERSION", "SEASONS", "WEEKDAYS", "Precision", "Tempo
            "sentence_tense"]  # fmt: skip
 
 
+@quick_init
 @dataclass(frozen=True)
 class TemporalExpression:
     text: str

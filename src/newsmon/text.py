@@ -10,6 +10,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from newsmon.records import quick_init
+
 # Abbreviations after which a full stop does not end a Dutch sentence.
 _ABBREVIATIONS = frozenset(
     {
@@ -33,6 +35,7 @@ _NEXT_STARTS_SENTENCE = re.compile(r"(?:,,|[\"'„“‘«(])*[A-Z0-9ÀÁÂÄÈ�
 WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Sentence:
     index: int

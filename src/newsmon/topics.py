@@ -56,6 +56,7 @@ from pydantic import Field
 from newsmon.config import ConfigError, StrictModel, validate_file
 from newsmon.document import FIELDS, Document
 from newsmon.entities import Gazetteer, Mention, rules_file_key
+from newsmon.records import quick_init
 from newsmon.text import WORD, Sentence
 
 RULES_ENGINE_VERSION = "2"
@@ -175,6 +176,7 @@ class TopicsFile(StrictModel):
 # --- matching --------------------------------------------------------------------------------
 
 
+@quick_init
 @dataclass(frozen=True)
 class Hit:
     field: str
