@@ -11,6 +11,7 @@ import random
 import re
 from collections.abc import Callable
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -22,28 +23,37 @@ from newsmon.events import (
     _RECURRING,
     _RECURRING_BEFORE,
     _YEAR_CONTEXT_BEFORE,
+    GATES,
     PATTERNS,
     TRIGGERS,
     YEAR_CONTEXT,
     _kinds,
 )
 from newsmon.events_tense import (
+    _AND_VERB,
+    _CONJ,
     _FUTURE,
+    _FUTURE_AFTER,
     _FUTURE_BEFORE,
     _FUTURE_KEYS,
     _FUTURE_MODIFIER,
+    _PAST_AFTER,
     _PAST_BEFORE,
     _PAST_MODIFIER,
     _PAST_WORD,
     _PERFECT,
     _PERFECT_KEYS,
+    _PREPOSITIONS,
     _REPORTATIVE_KEYS,
     _REPORTATIVE_PERFECT,
+    _SUBORDINATOR,
     _TE_INFINITIVE,
     _TE_KEYS,
+    LastWord,
     _has_past_word,
     _Runs,
     clause_spans,
+    forced_direction,
 )
 from newsmon.text import _BOUNDARY
 from newsmon.topics import Hit, Scope, _proximity, _tokens, _words
@@ -191,7 +201,9 @@ def test_weights_are_the_strongest_hit_of_the_match() -> None:
         "Kim Jong-un en Poetin sloten dinsdag een verdrag. De twee landen leveren elkaar raketten en munitie.\n\n"
         "Noord-Koreaanse soldaten vechten in Koersk, meldt Oekraïne. Beide leiders ontkennen dat.\n\n"
         "Washington dreigt met sancties. Het weer blijft droog.",
-        date(2024, 6, 19), title="Kim en Poetin op top in Pyongyang", lead="Het bezoek van Poetin duurt twee dagen.",
+        date(2024, 6, 19),
+        title="Kim en Poetin op top in Pyongyang",
+        lead="Het bezoek van Poetin duurt twee dagen.",
     )
     mentions = gazetteer.find_in_document(document)
     units = _units(document, mentions, _entity_info(gazetteer))
@@ -218,7 +230,9 @@ def test_an_or_gives_its_parts_hits_in_order() -> None:
         "Kim Jong-un en Poetin sloten dinsdag een verdrag. De twee landen leveren elkaar raketten.\n\n"
         "Noord-Koreaanse soldaten vechten in Koersk. Beide leiders ontkennen dat, de twee landen ook.\n\n"
         "Washington dreigt met sancties. Het weer blijft droog.",
-        date(2024, 6, 19), title="Kim en Poetin op top in Pyongyang", lead="Het bezoek duurt twee dagen.",
+        date(2024, 6, 19),
+        title="Kim en Poetin op top in Pyongyang",
+        lead="Het bezoek duurt twee dagen.",
     )
     units = _units(document, gazetteer.find_in_document(document), _entity_info(gazetteer))
     words = Rule(" OR ".join(p for p in parts if not p.startswith(('"', "country", "type"))), "test", {})
@@ -465,3 +479,112 @@ def test_the_side_strings_never_pass_over_a_field_that_names_a_side() -> None:
                 held += named
                 passed_over += not may
     assert held and passed_over
+
+
+# --- events: clause cuts, forced direction, last words, kind gates ----------------------------------------------
+
+_PLAIN_CLAUSE_BOUNDARY = re.compile(
+    rf"[;:]\s*|,\s*(?=(?:{_CONJ})\b)|(?<=\s)(?=(?:{_SUBORDINATOR})\b)|(?<=\s)(?={_AND_VERB})", re.IGNORECASE
+)  # what events_tense._BOUNDARY is written faster for: the bare cuts as empty matches after white space
+
+
+def _plain_clause_spans(sentence: str) -> list[tuple[int, int]]:
+    cuts = [0]
+    for m in _PLAIN_CLAUSE_BOUNDARY.finditer(sentence):
+        cut = m.end() if m.group() else m.start()
+        if not m.group():
+            before = sentence[: m.start()].split()
+            if not before or before[-1].lower().strip(",'\"‘’“”") in _PREPOSITIONS:
+                continue
+        if cut > cuts[-1]:
+            cuts.append(cut)
+    cuts.append(len(sentence))
+    return [(a, b) for a, b in pairwise(cuts) if b > a]
+
+
+def _glued(count: int, pieces: list[str], seed: int) -> list[str]:
+    """Strings of `pieces` glued with nothing, spaces, commas and non-breaking spaces, in random order."""
+    rnd = random.Random(seed)
+    glue = ["", " ", "  ", ",", ", ", "\u00a0", "\t"]
+    return ["".join(rnd.choice(pieces) + rnd.choice(glue) for _ in range(rnd.randint(1, 9))) for _ in range(count)]
+
+
+_CLAUSE_PIECES = ("dat omdat en en vertrekt gaat ; : , in met Dat DAT EN wanneer totdat die x staat komt niet "
+                  "en_t nadat maar").split(" ")  # fmt: skip
+
+
+@pytest.mark.parametrize("source", ["written", "glued", "realnews"])
+def test_clause_cuts_are_the_plain_patterns(source: str) -> None:
+    sentences = {"written": WRITTEN, "glued": _glued(20000, _CLAUSE_PIECES, 3), "realnews": _real_sentences()}[source]
+    if not sentences:
+        pytest.skip("../shared/realnews is not there")
+    differ = [s for s in sentences if clause_spans(s) != _plain_clause_spans(s)]
+    assert not differ, differ[:5]
+    assert sum(len(clause_spans(s)) > 1 for s in sentences) > len(sentences) // 10  # cuts are made
+
+
+def _plain_forced_direction(sentence: str, start: int, end: int) -> str | None:
+    before, after = sentence[:start], sentence[end:]
+    head = sentence[start:end].split(maxsplit=1)[0] + " " if sentence[start:end].strip() else ""
+    if ((_PAST_BEFORE.may_end(sentence, start) and _PAST_MODIFIER.search(before)) or _PAST_MODIFIER.fullmatch(head)
+            or _PAST_AFTER.match(after)):  # fmt: skip
+        return "past"
+    if ((_FUTURE_BEFORE.may_end(sentence, start) and _FUTURE_MODIFIER.search(before))
+            or _FUTURE_MODIFIER.fullmatch(head) or _FUTURE_AFTER.match(after)):  # fmt: skip
+        return "future"
+    return None
+
+
+def _plain_may_end(last_word: LastWord, text: str, end: int) -> bool:
+    last = end
+    while last and text[last - 1].isspace():
+        last -= 1
+    if last_word.space and last == end:
+        return False
+    first = last
+    while first and (text[first - 1].isalnum() or text[first - 1] == "_"):
+        first -= 1
+        if last - first > last_word.longest:
+            return False
+    word = text[first:last]
+    return not word.isascii() or word.lower() in last_word.words
+
+
+_DIRECTION_PIECES = (
+    "afgelopen Afgelopen VORIGE sinds Sinds, ſinds jongstleden volgende Komende aanstaande a.s. j.l. jl ll. "
+    "maandag mei 2024 ( ) de het KOMEND eerstvolgende eerstvolgendex İn x _ é \n"
+).split(" ")
+
+
+def test_forced_direction_and_last_words_are_the_plain_tests() -> None:
+    rnd = random.Random(11)
+    texts = _glued(20000, _DIRECTION_PIECES, 5) + WRITTEN
+    checked = {"past": 0, "future": 0}
+    for text in texts:
+        a = rnd.randint(0, len(text))
+        b = rnd.randint(a, len(text))
+        got = forced_direction(text, a, b)
+        assert got == _plain_forced_direction(text, a, b), (text, a, b)
+        if got:
+            checked[got] += 1
+        for last_word in (_PAST_BEFORE, _FUTURE_BEFORE, _RECURRING_BEFORE, _YEAR_CONTEXT_BEFORE):
+            assert last_word.may_end(text, a) == _plain_may_end(last_word, text, a), (text, a, last_word.words)
+    assert min(checked.values()) > 100  # both directions are decided, many times
+
+
+def test_runs_are_the_plain_split() -> None:
+    for text in [*WRITTEN, *_glued(5000, _DIRECTION_PIECES, 7)]:
+        runs = re.findall(r"\w+", text)
+        r = _Runs(text)
+        assert r.ascii == {w.lower() for w in runs if w.isascii()} and r.other == [w for w in runs if not w.isascii()]
+
+
+@pytest.mark.parametrize("source", ["written", "shuffled", "realnews"])
+def test_kind_gates_never_skip_a_sentence_the_kind_matches(source: str) -> None:
+    sentences = {"written": WRITTEN, "shuffled": _shuffled_words(5000), "realnews": _real_sentences()}[source]
+    if not sentences:
+        pytest.skip("../shared/realnews is not there")
+    patterns = dict(PATTERNS)
+    skipped = [(k, s) for s in sentences for k, gate in GATES.items() if not gate.search(s) and patterns[k].search(s)]
+    assert not skipped, skipped[:5]
+    assert any(gate.search(s) is None for s in sentences for gate in GATES.values())  # a gate skips some

@@ -74,13 +74,13 @@ class _Runs:
     than str.lower ("ſ" for s, "İ" for i)."""
 
     def __init__(self, clause: str) -> None:
-        self.ascii: set[str] = set()
         self.other: list[str] = []
-        for run in _WORD_RUN.findall(clause):
-            if run.isascii():
-                self.ascii.add(run.lower())
-            else:
-                self.other.append(run)
+        if clause.isascii():  # lower-casing keeps each ASCII character a word character or not
+            self.ascii: set[str] = set(_WORD_RUN.findall(clause.lower()))
+            return
+        runs = _WORD_RUN.findall(clause)
+        self.ascii = {run.lower() for run in runs if run.isascii()}
+        self.other = [run for run in runs if not run.isascii()]
 
     def has(self, words: frozenset[str], pattern: re.Pattern[str]) -> bool:
         """Whether a run is one of `words` (lower-case ASCII); `pattern` matches them case-insensitively."""
@@ -138,8 +138,11 @@ _PREPOSITIONS = frozenset(
 )
 # "en" before a verb in the present joins two main clauses: "arriveerde woensdag en vertrekt vrijdag".
 _AND_VERB = r"en\s+(?!(?:niet|president|minister|echt|toch|recht|contact|markt|staat|kant|nacht|macht)\b)[a-z]{2,}t\b"
-_BOUNDARY = re.compile(rf"[;:]\s*|,\s*(?=(?:{_CONJ})\b)|(?<=\s)(?=(?:{_SUBORDINATOR})\b)|(?<=\s)(?={_AND_VERB})",
-                       re.IGNORECASE)
+# A clause opens after ; or : (and white space), after a comma (and white space) before a conjunction, or right
+# after the white space before a bare subordinator or "en" + verb: that last cut is where the match of the white
+# space ends. Each alternative opens with one character (not a look-behind, tried at every position): the regex
+# engine rejects all other positions at once.
+_BOUNDARY = re.compile(rf"[;:]\s*|,\s*(?=(?:{_CONJ})\b)|\s(?=(?:{_SUBORDINATOR})\b|{_AND_VERB})", re.IGNORECASE)
 
 _SUBORDINATE_START = re.compile(r"^\W*(?:dat|of)\b", re.IGNORECASE)
 _PAST_MODIFIER = re.compile(r"\b(?:afgelopen|vorige|vorig|jongstleden|voorbije|sinds|sedert)\s+$", re.IGNORECASE)
@@ -152,9 +155,9 @@ def clause_spans(sentence: str) -> list[tuple[int, int]]:
     """Start and end offsets of the clauses of `sentence`, in order, covering it."""
     cuts = [0]
     for m in _BOUNDARY.finditer(sentence):
-        cut = m.end() if m.group() else m.start()
-        if not m.group():  # a bare subordinator: keep "in dat land", "met dat doel" together
-            before = sentence[: m.start()].split()
+        cut = m.end()
+        if sentence[m.start()] not in ";:,":  # a bare subordinator: keep "in dat land", "met dat doel" together
+            before = sentence[:cut].split()
             if not before or before[-1].lower().strip(",'\"‘’“”") in _PREPOSITIONS:
                 continue
         if cut > cuts[-1]:
@@ -211,6 +214,9 @@ def tense_of_clause(sentence: str, clauses: list[tuple[int, int]], i: int, own: 
     return subordinate_tense(sentence[a:b], tense, governing)
 
 
+_RUN_AT_END = re.compile(r"\w*\Z")
+
+
 class LastWord:
     r"""What a pattern `\b(?:word|...)\s+$` (or `\s*$`) needs of the text it searches: one of its words last,
     followed by white space to the end (`space`: at least one character of it). `may_end` reads that from the
@@ -225,17 +231,13 @@ class LastWord:
 
     def may_end(self, text: str, end: int) -> bool:
         """Whether text[:end] may end in one of the words (and the white space)."""
-        last = end
-        while last and text[last - 1].isspace():
-            last -= 1
-        if self.space and last == end:
+        head = text[:end].rstrip()  # str.rstrip strips what str.isspace calls white space, as \s does
+        if self.space and len(head) == end:
             return False
-        first = last
-        while first and (text[first - 1].isalnum() or text[first - 1] == "_"):  # \w
-            first -= 1
-            if last - first > self.longest:  # a longer word: each character of the pattern matches one
-                return False
-        word = text[first:last]
+        # the run of word characters (\w) that ends `head`, read from no more than one character past the longest
+        word = _RUN_AT_END.search(head, max(0, len(head) - self.longest - 1)).group()  # type: ignore[union-attr]
+        if len(word) > self.longest:  # a longer word: each character of the pattern matches one
+            return False
         return not word.isascii() or word.lower() in self.words
 
 
@@ -243,14 +245,31 @@ _PAST_BEFORE = LastWord("afgelopen vorige vorig jongstleden voorbije sinds seder
 _FUTURE_BEFORE = LastWord("volgende volgend komende komend aanstaande eerstvolgende")  # _FUTURE_MODIFIER's
 
 
+# the same tests as _PAST_AFTER / _FUTURE_AFTER, read at an offset of the sentence instead of on its rest (`match`
+# anchors at the offset as ^ does at the start of a slice)
+_PAST_AT = re.compile(_PAST_AFTER.pattern.removeprefix("^"), re.IGNORECASE)
+_FUTURE_AT = re.compile(_FUTURE_AFTER.pattern.removeprefix("^"), re.IGNORECASE)
+
+
+def _is_modifier(word: str, words: LastWord, pattern: re.Pattern[str]) -> bool:
+    r"""Whether `pattern` (`\b(?:word|...)\s+$`, the words of `words`) fullmatches the word and a space: for an
+    ASCII word, whether it is one of the words, lower-cased; other words go to the pattern's own
+    case-insensitive matching."""
+    if word.isascii():
+        return word.lower() in words.words
+    return pattern.fullmatch(word + " ") is not None
+
+
 def forced_direction(sentence: str, start: int, end: int) -> Tense | None:
     """Past or future when the words right at sentence[start:end] decide it, else None."""
-    before, after = sentence[:start], sentence[end:]
-    head = sentence[start:end].split(maxsplit=1)[0] + " " if sentence[start:end].strip() else ""
-    if ((_PAST_BEFORE.may_end(sentence, start) and _PAST_MODIFIER.search(before)) or _PAST_MODIFIER.fullmatch(head)
-            or _PAST_AFTER.match(after)):  # fmt: skip
+    expression = sentence[start:end]
+    head = expression.split(maxsplit=1)[0] if expression.strip() else None
+    if ((_PAST_BEFORE.may_end(sentence, start) and _PAST_MODIFIER.search(sentence[:start]))
+            or (head is not None and _is_modifier(head, _PAST_BEFORE, _PAST_MODIFIER))
+            or _PAST_AT.match(sentence, end)):  # fmt: skip
         return "past"
-    if ((_FUTURE_BEFORE.may_end(sentence, start) and _FUTURE_MODIFIER.search(before))
-            or _FUTURE_MODIFIER.fullmatch(head) or _FUTURE_AFTER.match(after)):  # fmt: skip
+    if ((_FUTURE_BEFORE.may_end(sentence, start) and _FUTURE_MODIFIER.search(sentence[:start]))
+            or (head is not None and _is_modifier(head, _FUTURE_BEFORE, _FUTURE_MODIFIER))
+            or _FUTURE_AT.match(sentence, end)):  # fmt: skip
         return "future"
     return None
