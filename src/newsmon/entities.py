@@ -60,6 +60,7 @@ _LOCATIVE = frozenset(
     "om aan onder tegenover voorbij".split()
 )
 _PARTICLES = r"(?:van|de|der|den|ter|ten|von|al|bin|ibn|el|le|la|du|da|dos)"
+_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")  # what each word of a _CAPITALISED match opens with
 _CAPITALISED = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w'’-]*[\w](?:\s+(?:{_PARTICLES}\s+)*[A-ZÀ-ÖØ-Þ][\w'’-]*[\w])*")
 # "de voormalige Russische president", "een Amerikaanse president": no holder on the day
 _FORMER = frozenset(
@@ -605,6 +606,8 @@ def _candidates(text: str, sentences: list[Sentence], known: list[Mention], fiel
     found = []
     for sentence in sentences:
         words = sentence.text
+        if _CAPITAL.search(words, 1) is None:
+            continue  # a name of two words has two capitals; one word at offset 0 opens the sentence
         opens = words[:1] in _OPENING_MARKS  # else only offset 0 is the sentence's start
         for match in _CAPITALISED.finditer(words):
             tokens = match.group().split()
