@@ -11,7 +11,6 @@ import random
 import re
 from collections.abc import Callable
 from datetime import date
-from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -43,7 +42,6 @@ from newsmon.events_tense import (
     _PAST_WORD,
     _PERFECT,
     _PERFECT_KEYS,
-    _PREPOSITIONS,
     _REPORTATIVE_KEYS,
     _REPORTATIVE_PERFECT,
     _SUBORDINATOR,
@@ -54,6 +52,7 @@ from newsmon.events_tense import (
     _Runs,
     clause_spans,
     forced_direction,
+    spans_between,
 )
 from newsmon.text import _BOUNDARY
 from newsmon.topics import Hit, Scope, _proximity, _tokens, _words
@@ -489,17 +488,10 @@ _PLAIN_CLAUSE_BOUNDARY = re.compile(
 
 
 def _plain_clause_spans(sentence: str) -> list[tuple[int, int]]:
-    cuts = [0]
-    for m in _PLAIN_CLAUSE_BOUNDARY.finditer(sentence):
-        cut = m.end() if m.group() else m.start()
-        if not m.group():
-            before = sentence[: m.start()].split()
-            if not before or before[-1].lower().strip(",'\"‘’“”") in _PREPOSITIONS:
-                continue
-        if cut > cuts[-1]:
-            cuts.append(cut)
-    cuts.append(len(sentence))
-    return [(a, b) for a, b in pairwise(cuts) if b > a]
+    """The cuts where the plain pattern matches: a bare cut is its empty match, at the match's start."""
+    boundaries = ((m.start() if not m.group() else m.end(), not m.group())
+                  for m in _PLAIN_CLAUSE_BOUNDARY.finditer(sentence))  # fmt: skip
+    return spans_between(sentence, boundaries)
 
 
 def _glued(count: int, pieces: list[str], seed: int) -> list[str]:

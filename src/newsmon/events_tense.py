@@ -22,6 +22,7 @@ and "sinds" make it past, "volgende", "komende", "aanstaande", "a.s." make it fu
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import pairwise
 from typing import Literal
 
@@ -153,10 +154,16 @@ _FUTURE_AFTER = re.compile(r"^\s*(?:a\.\s?s\.|aanstaande)(?!\w)", re.IGNORECASE)
 
 def clause_spans(sentence: str) -> list[tuple[int, int]]:
     """Start and end offsets of the clauses of `sentence`, in order, covering it."""
+    boundaries = ((m.end(), sentence[m.start()] not in ";:,") for m in _BOUNDARY.finditer(sentence))
+    return spans_between(sentence, boundaries)
+
+
+def spans_between(sentence: str, boundaries: Iterable[tuple[int, bool]]) -> list[tuple[int, int]]:
+    """The clauses `sentence` is cut into at `boundaries`: (offset, bare) in order, `bare` for a cut before a
+    subordinator without a comma or colon, which is no cut after a preposition ("in dat land", "met dat doel")."""
     cuts = [0]
-    for m in _BOUNDARY.finditer(sentence):
-        cut = m.end()
-        if sentence[m.start()] not in ";:,":  # a bare subordinator: keep "in dat land", "met dat doel" together
+    for cut, bare in boundaries:
+        if bare:
             before = sentence[:cut].split()
             if not before or before[-1].lower().strip(",'\"‘’“”") in _PREPOSITIONS:
                 continue
