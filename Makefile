@@ -23,6 +23,8 @@ setup: ## create .venv and install newsmon with its dev tools
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@# the analysis modules compiled from their source (src/newsmon/compiled.py); should that fail, they run as source
+	$(PY) -m newsmon.compiler build || true
 	@# Debian's Chromium renders the report in the browser test (root, as in CI; elsewhere install it yourself)
 	@command -v chromium >/dev/null || { if [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
@@ -89,5 +91,6 @@ types: ## mypy --strict on src/
 
 check: lint types test ## lint + types + tests (what CI runs)
 
-clean: ## remove generated data (databases, archives, Prefect home, report/, export/)
+clean: ## remove generated data (databases, archives, Prefect home, report/, export/) and the compiled analysis
 	rm -rf data/*.duckdb data/*.duckdb.wal data/archive data/demo .prefect report export
+	$(PY) -m newsmon.compiler clean
