@@ -18,15 +18,19 @@ import pytest
 from newsmon.document import Document
 from newsmon.evaluate import load_batch
 from newsmon.events import (
+    _FOLDS_TO_ASCII,
     _FOUR_DIGITS,
     _RECURRING,
     _RECURRING_BEFORE,
     _YEAR_CONTEXT_BEFORE,
     GATES,
     PATTERNS,
+    STARTS,
     TRIGGERS,
     YEAR_CONTEXT,
+    _cases,
     _kinds,
+    _matches,
 )
 from newsmon.events_tense import (
     _AND_VERB,
@@ -110,7 +114,7 @@ def test_trigger_prefilter_picks_the_kinds_substring_tests_pick(source: str) -> 
     sentences = {"written": WRITTEN, "shuffled": _shuffled_words(5000), "realnews": _real_sentences()}[source]
     if not sentences:
         pytest.skip("../shared/realnews is not there")
-    differ = [s for s in sentences if _kinds(s.lower()) != _kinds_by_substring(s.lower())]
+    differ = [s for s in sentences if [(k, p) for k, p, _ in _kinds(s.lower())] != _kinds_by_substring(s.lower())]
     assert not differ, differ[:5]
     # the comparison is not empty: most sentences have some kind to try, some none
     assert any(_kinds(s.lower()) for s in sentences)
@@ -145,7 +149,7 @@ def test_trigger_prefilter_never_drops_a_kind_that_matches(source: str) -> None:
         pytest.skip("../shared/realnews is not there")
     dropped = []
     for s in sentences:
-        tried = {k for k, _p in _kinds(s.lower())}
+        tried = {k for k, _p, _starts in _kinds(s.lower())}
         dropped += [(k, s) for k, p in PATTERNS if k not in tried and p.search(s)]
     assert not dropped, dropped[:5]
 
@@ -580,3 +584,48 @@ def test_kind_gates_never_skip_a_sentence_the_kind_matches(source: str) -> None:
     skipped = [(k, s) for s in sentences for k, gate in GATES.items() if not gate.search(s) and patterns[k].search(s)]
     assert not skipped, skipped[:5]
     assert any(gate.search(s) is None for s in sentences for gate in GATES.values())  # a gate skips some
+
+
+def _folded_words(count: int) -> list[str]:
+    """Sentences of trigger words and the words before them, in every case, some written with the letters that
+    case-insensitive matching takes for ASCII ones (ſeptember, KOMENDE with a Kelvin sign, İN), glued loosely."""
+    words = [w for ws in TRIGGERS.values() for w in ws] + ["afgelopen", "vorige", "de komende weken", "van", "eer"]
+    rnd = random.Random(29)
+    pieces = []
+    for w in words:
+        pieces += [w, w.upper(), w.capitalize(), w.replace("s", "\u017f"), w.upper().replace("K", "\u212a"),
+                   w.replace("i", "\u0131"), w.upper().replace("I", "\u0130"), f"x{w}", f"{w}-x"]
+    pieces += ["5", "2024", ",", "."]
+    return _glued(count, pieces, rnd.randint(0, 10**6))
+
+
+@pytest.mark.parametrize("source", ["written", "folded", "realnews"])
+def test_start_finders_give_the_matches_of_the_patterns(source: str) -> None:
+    sentences = {"written": WRITTEN, "folded": _folded_words(20000), "realnews": _real_sentences()}[source]
+    if not sentences:
+        pytest.skip("../shared/realnews is not there")
+    differ, found = [], 0
+    for kind, pattern in PATTERNS:
+        for s in sentences:
+            plain = [(m.span(), m.groups()) for m in pattern.finditer(s)]
+            fast = [(m.span(), m.groups()) for m in _matches(pattern, STARTS[kind], s)]
+            found += len(plain)
+            if plain != fast:
+                differ.append((kind, s))
+    assert not differ, differ[:5]
+    assert found > len(sentences) // 10  # the sentences hold expressions to find
+
+
+def test_the_big_kinds_have_start_finders() -> None:
+    assert all(STARTS[k] is not None for k in ("weekday", "month", "month_year", "deictic", "relative_unit", "vague"))
+    assert STARTS["year"] is None and STARTS["date"] is None  # a match can open with a digit
+
+
+def test_case_insensitive_matching_takes_no_other_letters_for_ascii_ones() -> None:
+    """What _cases relies on: of all characters, only ASCII letters and _FOLDS_TO_ASCII match an ASCII letter
+    case-insensitively, and _cases gives each letter's exactly."""
+    everything = "".join(map(chr, range(0x110000)))
+    takers = set(re.findall(r"[a-z]", everything, re.IGNORECASE))
+    assert takers - {c for c in takers if c.isascii()} == set(_FOLDS_TO_ASCII)
+    for letter in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        assert set(_cases(letter) or []) == {c for c in takers if re.fullmatch(letter, c, re.IGNORECASE)}

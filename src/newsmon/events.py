@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from re import _parser as _sre  # type: ignore[attr-defined]  # a pattern's parsed form (_starts); Python 3.11-3.13
+from typing import Any
 
 import ahocorasick_rs
 
@@ -143,10 +145,11 @@ _BIT = {kind: 1 << i for i, (kind, _p) in enumerate(PATTERNS)}
 _YEAR_BITS = sum(_BIT[k] for k in _NEEDS_YEAR)
 _BITS_OF = {word: sum(_BIT[k] for k, words in TRIGGERS.items() if word in words and k not in _NEEDS_YEAR)
             for word in _TRIGGER_WORDS}  # fmt: skip
-_PATTERNS_OF: dict[int, list[tuple[str, re.Pattern[str]]]] = {0: []}  # the kinds' bits -> their patterns, in order
+# the kinds' bits -> their patterns (and start finders, see STARTS), in order
+_PATTERNS_OF: dict[int, list[tuple[str, re.Pattern[str], re.Pattern[str] | None]]] = {0: []}
 
 
-def _kinds(low: str) -> list[tuple[str, re.Pattern[str]]]:
+def _kinds(low: str) -> list[tuple[str, re.Pattern[str], re.Pattern[str] | None]]:
     """The patterns worth running on a lower-cased sentence: its trigger words are in it (a year for years)."""
     bits = 0
     for word in _TRIGGER_MATCHER.find_matches_as_strings(low, overlapping=True):
@@ -155,7 +158,7 @@ def _kinds(low: str) -> list[tuple[str, re.Pattern[str]]]:
         bits |= _YEAR_BITS
     found = _PATTERNS_OF.get(bits)
     if found is None:
-        found = _PATTERNS_OF[bits] = [(k, p) for k, p in PATTERNS if _BIT[k] & bits]
+        found = _PATTERNS_OF[bits] = [(k, p, STARTS[k]) for k, p in PATTERNS if _BIT[k] & bits]
     return found
 
 
@@ -172,6 +175,93 @@ GATES: dict[str, re.Pattern[str]] = {
     "day_range": _DIGIT,
     "english_date": _DIGIT,
 }
+
+
+# Where a kind's pattern can start a match, found fast. Each pattern opens with \b and words tried
+# case-insensitively, which the regex engine tries at every position of the sentence; but every match opens with
+# one of a few literal words (the pattern's leading words, read from its parse: "afgelopen", "maandag", ...). A
+# pattern of those words alone, whose first character is written out in each case the pattern would match (so it
+# is not case-insensitive: the engine then skips at once to the next such character), finds every place a match
+# can start; the kind's pattern is tried there only. Kinds whose matches can open otherwise (a digit, a class of
+# characters) are scanned as before.
+_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"  # İ ı ſ K: the only others case-insensitive matching takes for a-z
+
+
+def _leading_words(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """The literal strings one of which opens every match of the parsed pattern `items`; None when a match can
+    open otherwise (or the construct is not one of those read here)."""
+    i = 0
+    while i < len(items) and items[i][0] is _sre.AT:  # \b and the like take no character
+        i += 1
+    if i == len(items):
+        return None  # it can match the empty string here
+    op, av = items[i]
+    rest = items[i + 1 :]
+    if op is _sre.LITERAL:
+        after = _leading_words(rest) if rest else None
+        return {chr(av) + a for a in after} if after else {chr(av)}
+    if op is _sre.SUBPATTERN:
+        _group, add_flags, del_flags, inner = av
+        return None if add_flags or del_flags else _leading_words([*inner.data, *rest])
+    if op is _sre.BRANCH:
+        found: set[str] = set()
+        for alternative in av[1]:
+            words = _leading_words([*alternative.data, *rest])
+            if words is None:
+                return None
+            found |= words
+        return found
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+        low, high, inner = av
+        once = _leading_words([*inner.data, *rest] if high == 1 else list(inner.data))
+        if once is None or low >= 1:
+            return once
+        without = _leading_words(rest)
+        return None if without is None else once | without
+    return None
+
+
+def _cases(char: str) -> list[str] | None:
+    """Every character a case-insensitive pattern matches for the ASCII letter `char` (None for others)."""
+    if not (char.isascii() and char.isalpha()):
+        return None
+    return sorted(c for c in {char.lower(), char.upper(), *_FOLDS_TO_ASCII} if re.fullmatch(char, c, re.IGNORECASE))
+
+
+def _starts(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A pattern that matches wherever `pattern` can start a match (see above), or None."""
+    words = _leading_words(list(_sre.parse(pattern.pattern, pattern.flags).data))
+    if not words:
+        return None
+    folded = bool(pattern.flags & re.IGNORECASE)
+    alternatives = []
+    for word in sorted(words):
+        firsts = _cases(word[0]) if folded else [word[0]]
+        if firsts is None:
+            return None
+        rest = re.escape(word[1:])
+        alternatives += [re.escape(c) + (f"(?i:{rest})" if folded and rest else rest) for c in firsts]
+    return re.compile("|".join(alternatives))
+
+
+def _matches(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str) -> Iterable[re.Match[str]]:
+    """pattern.finditer(text), trying the pattern only where `starts` matches (no match is empty: each opens
+    with a word)."""
+    if starts is None:
+        return pattern.finditer(text)
+    found = []
+    at = 0
+    while (start := starts.search(text, at)) is not None:
+        m = pattern.match(text, start.start())
+        if m is None:
+            at = start.start() + 1
+        else:
+            found.append(m)
+            at = m.end()
+    return found
+
+
+STARTS: dict[str, re.Pattern[str] | None] = {kind: _starts(pattern) for kind, pattern in PATTERNS}
 
 
 @cache
@@ -208,11 +298,11 @@ def find_expressions(
         tenses: dict[tuple[int, int], Tense] = {}  # worked out only for clauses that hold an expression
         own: dict[int, Tense] = {}  # each clause's own tense, read once (tense_of_clause)
         taken: list[tuple[int, int]] = []
-        for kind, pattern in kinds:
+        for kind, pattern, starts in kinds:
             gate = GATES.get(kind)
             if gate is not None and gate.search(sentence.text) is None:
                 continue  # the words every match holds are not there
-            for m in pattern.finditer(sentence.text):
+            for m in _matches(pattern, starts, sentence.text):
                 if any(s < m.end() and m.start() < e for s, e in taken):
                     continue
                 if kind == "year" and not (_YEAR_CONTEXT_BEFORE.may_end(sentence.text, m.start())
