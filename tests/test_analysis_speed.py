@@ -51,6 +51,7 @@ from newsmon.events_tense import (
     _SUBORDINATOR,
     _TE_INFINITIVE,
     _TE_KEYS,
+    WHITE_SPACE,
     LastWord,
     _has_past_word,
     _Runs,
@@ -619,6 +620,12 @@ def test_start_finders_give_the_matches_of_the_patterns(source: str) -> None:
 def test_the_big_kinds_have_start_finders() -> None:
     assert all(STARTS[k] is not None for k in ("weekday", "month", "month_year", "deictic", "relative_unit", "vague"))
     assert STARTS["year"] is None and STARTS["date"] is None  # a match can open with a digit
+
+
+def test_white_space_is_every_character_backslash_s_matches() -> None:
+    """What the clause boundary pattern relies on, written out per character."""
+    everything = "".join(map(chr, range(0x110000)))
+    assert set(re.findall(r"\s", everything)) == set(WHITE_SPACE)
 
 
 def test_case_insensitive_matching_takes_no_other_letters_for_ascii_ones() -> None:

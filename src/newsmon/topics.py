@@ -549,11 +549,15 @@ class Rule:
 
     def match(self, scope: Scope, weight: float = 1.0) -> list[Hit] | None:
         """Hits when the rule holds in `scope`, None when it does not (an empty list: holds without hits)."""
+        if self.need is not None and not scope.has(self.need):
+            return None  # none of the tests it needs passes (most sentences): not read further
         return self._matcher(scope, weight)
 
     def weigh(self, scope: Scope, weight: float = 1.0) -> float | None:
         """The largest weight among the hits `match` would give (NO_HITS when it holds without hits, None when
         it does not hold), without finding the hits' offsets: what a theme score reads."""
+        if self.need is not None and not scope.has(self.need):
+            return None
         weigher = self._weigher or self._weighed()
         return weigher(scope, weight)
 
