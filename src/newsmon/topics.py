@@ -192,6 +192,9 @@ class Scope:
     The rules mostly ask which words a sentence has: `words` and `vocabulary` are there from the start, the
     tokens' offsets (`tokens`) and each word's places (`positions`) are worked out when first asked for."""
 
+    __slots__ = ("_lower", "_positions", "_span", "_tokens", "_words_of_span", "bits", "bits_of", "entity_info",
+                 "field", "memos", "mentions", "role", "text", "vocabulary", "words")  # fmt: skip
+
     def __init__(
         self, field: str, words: Sequence[str], mentions: list[Mention], entity_info: dict[str, tuple[str | None, str]],
         text: str = "", span: tuple[int, int] | None = None, tokens: list[tuple[str, int, int]] | None = None,
@@ -209,7 +212,7 @@ class Scope:
         self.bits = 0
         self.bits_of = -1  # the number of tests `bits` covers
         # named lists, evaluated once per scope: their hits (Rule.match), their strongest weight (Rule.weigh)
-        self.memos: tuple[dict[tuple[str, float], Any], dict[tuple[str, float], Any]] = ({}, {})
+        self.memos: tuple[dict[str | tuple[str, float], Any], dict[str | tuple[str, float], Any]] = ({}, {})
         self._span = span if span is not None else (0, len(text))
         self._tokens = tokens
         self._words_of_span = words_of_span  # `words` are the span's tokens (a Document's): see _tokens_of
@@ -615,8 +618,8 @@ class Rule:
             slot = reading.memo
 
             def by_list(scope: Scope, weight: float) -> R:
-                key = (value, weight)
-                memo: dict[tuple[str, float], R] = scope.memos[slot]
+                key = value if weight == 1.0 else (value, weight)  # most are read at weight 1: the name alone
+                memo: dict[str | tuple[str, float], R] = scope.memos[slot]
                 if key in memo:
                     return memo[key]
                 found = memo[key] = listed(scope, weight)
@@ -799,7 +802,7 @@ class TopicResult:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     """A sentence ready for rule evaluation."""
 
