@@ -50,6 +50,7 @@ from newsmon.events_tense import (
     clause_tense,
     forced_direction,
     tense_of_clause,
+    word_before,
 )
 from newsmon.records import quick_init
 from newsmon.text import Sentence, split_sentences
@@ -305,10 +306,11 @@ def find_expressions(
             for m in _matches(pattern, starts, sentence.text):
                 if any(s < m.end() and m.start() < e for s, e in taken):
                     continue
-                if kind == "year" and not (_YEAR_CONTEXT_BEFORE.may_end(sentence.text, m.start())
+                before = word_before(sentence.text, m.start())  # for each test of the word before it
+                if kind == "year" and not (_YEAR_CONTEXT_BEFORE.may_follow(before)
                                            and YEAR_CONTEXT.search(sentence.text[: m.start()])):  # fmt: skip
                     continue
-                if _is_name(kind, m, sentence.text) or (_RECURRING_BEFORE.may_end(sentence.text, m.start())
+                if _is_name(kind, m, sentence.text) or (_RECURRING_BEFORE.may_follow(before)
                                                         and _RECURRING.search(sentence.text[: m.start()])):  # fmt: skip
                     continue
                 if name_patterns and _inside(name_patterns, sentence.text, m.start(), m.end()):
@@ -316,7 +318,7 @@ def find_expressions(
                 unresolvable = kind in {"relative_event", "vague", "anaphoric"}
                 resolved = None
                 if not unresolvable:  # dated by the words at it, else by the tense of its clause
-                    tense = forced_direction(sentence.text, m.start(), m.end())
+                    tense = forced_direction(sentence.text, m.start(), m.end(), before)
                     if tense is None:
                         if clauses is None:
                             clauses = clause_spans(sentence.text)

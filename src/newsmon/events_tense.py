@@ -228,6 +228,16 @@ def tense_of_clause(sentence: str, clauses: list[tuple[int, int]], i: int, own: 
 
 
 _RUN_AT_END = re.compile(r"\w*\Z")
+WORD_BEFORE_READ = 16  # characters of the last word that word_before reads at most (one past every LastWord's longest)
+
+
+def word_before(text: str, end: int) -> tuple[str, bool]:
+    """The run of word characters (\\w) that ends text[:end] once its white space is stripped (no more than its
+    last WORD_BEFORE_READ characters), and whether there was white space to strip: what every LastWord asks of
+    that place, read once for all of them."""
+    head = text[:end].rstrip()  # str.rstrip strips what str.isspace calls white space, as \s does
+    word = _RUN_AT_END.search(head, max(0, len(head) - WORD_BEFORE_READ)).group()  # type: ignore[union-attr]
+    return word, len(head) != end
 
 
 class LastWord:
@@ -240,15 +250,19 @@ class LastWord:
     def __init__(self, words: str, space: bool = True) -> None:
         self.words = frozenset(words.split())
         self.longest = max(map(len, self.words))
+        if self.longest >= WORD_BEFORE_READ:
+            raise ValueError(f"LastWord: {max(self.words, key=len)!r} is longer than word_before reads")
         self.space = space
 
     def may_end(self, text: str, end: int) -> bool:
         """Whether text[:end] may end in one of the words (and the white space)."""
-        head = text[:end].rstrip()  # str.rstrip strips what str.isspace calls white space, as \s does
-        if self.space and len(head) == end:
+        return self.may_follow(word_before(text, end))
+
+    def may_follow(self, before: tuple[str, bool]) -> bool:
+        """`may_end`, from what word_before read there."""
+        word, spaced = before
+        if self.space and not spaced:
             return False
-        # the run of word characters (\w) that ends `head`, read from no more than one character past the longest
-        word = _RUN_AT_END.search(head, max(0, len(head) - self.longest - 1)).group()  # type: ignore[union-attr]
         if len(word) > self.longest:  # a longer word: each character of the pattern matches one
             return False
         return not word.isascii() or word.lower() in self.words
@@ -273,15 +287,20 @@ def _is_modifier(word: str, words: LastWord, pattern: re.Pattern[str]) -> bool:
     return pattern.fullmatch(word + " ") is not None
 
 
-def forced_direction(sentence: str, start: int, end: int) -> Tense | None:
-    """Past or future when the words right at sentence[start:end] decide it, else None."""
+def forced_direction(
+    sentence: str, start: int, end: int, before: tuple[str, bool] | None = None
+) -> Tense | None:  # fmt: skip
+    """Past or future when the words right at sentence[start:end] decide it, else None. `before`:
+    word_before(sentence, start), when read already."""
     expression = sentence[start:end]
     head = expression.split(maxsplit=1)[0] if expression.strip() else None
-    if ((_PAST_BEFORE.may_end(sentence, start) and _PAST_MODIFIER.search(sentence[:start]))
+    if before is None:
+        before = word_before(sentence, start)
+    if ((_PAST_BEFORE.may_follow(before) and _PAST_MODIFIER.search(sentence[:start]))
             or (head is not None and _is_modifier(head, _PAST_BEFORE, _PAST_MODIFIER))
             or _PAST_AT.match(sentence, end)):  # fmt: skip
         return "past"
-    if ((_FUTURE_BEFORE.may_end(sentence, start) and _FUTURE_MODIFIER.search(sentence[:start]))
+    if ((_FUTURE_BEFORE.may_follow(before) and _FUTURE_MODIFIER.search(sentence[:start]))
             or (head is not None and _is_modifier(head, _FUTURE_BEFORE, _FUTURE_MODIFIER))
             or _FUTURE_AT.match(sentence, end)):  # fmt: skip
         return "future"
