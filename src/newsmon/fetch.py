@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import errno
+import gc
 import logging
 import multiprocessing
 import sys
@@ -93,10 +94,27 @@ _PRELOAD = ("__main__", "newsmon.worker_preload")
 
 
 def warm(resources: Resources) -> None:
-    """Load what every page needs (rules, language model) before the first page arrives."""
+    """Load what every page needs (rules, language model) before the first page arrives, then `settle`."""
     resources.load_gazetteer()
     resources.load_topics()
     detect_language("Dit is een korte Nederlandse zin om het taalmodel te laden voordat het werk begint.")
+    settle()
+
+
+# The young generation's size for a worker's garbage collector (CPython's default is 700 objects).
+WORKER_GC_YOUNG = 5000
+
+
+def settle() -> None:
+    """Set a worker's garbage collector for its work, once the rules and models are loaded. What is loaded then
+    is never garbage: gc.freeze() keeps the collector from walking it again (the gazetteer and topic rules
+    alone are some 100,000 objects, walked at every full collection). And the analysis makes and drops many
+    small containers (hits, tuples, lists) that reference counting frees at once: at 700 new objects the
+    collector ran about 75 times per 500 articles, a few per cent of the analysis time, and found nothing to
+    free; at WORKER_GC_YOUNG it seldom runs. Cycles are still collected, only less often."""
+    gc.freeze()
+    _young, middle, old = gc.get_threshold()
+    gc.set_threshold(WORKER_GC_YOUNG, middle, old)
 
 
 _warm = warm
