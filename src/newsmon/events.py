@@ -286,7 +286,7 @@ def find_expressions(
         raise TypeError(f"published={published!r}: expected a datetime.date, got {type(published).__name__}")
     if not isinstance(text, str):
         raise TypeError(f"text: expected str, got {type(text).__name__}")
-    all_names = _name_patterns(tuple(names))
+    all_names = [(n, p) for n, p in _name_patterns(tuple(names)) if n in text]  # a sentence's are among these
     found: list[TemporalExpression] = []
     anaphoric: list[tuple[int, list[str]]] = []
     for sentence in split_sentences(text) if sentences is None else sentences:
@@ -294,7 +294,7 @@ def find_expressions(
         if not kinds:
             continue
         # a name can only be found where its words are: the others are not searched
-        name_patterns = tuple(p for n, p in all_names if n in sentence.text)
+        name_patterns = tuple(p for n, p in all_names if n in sentence.text) if all_names else ()
         clauses: list[tuple[int, int]] | None = None  # cut when an expression's tense is first needed
         tenses: dict[tuple[int, int], Tense] = {}  # worked out only for clauses that hold an expression
         own: dict[int, Tense] = {}  # each clause's own tense, read once (tense_of_clause)

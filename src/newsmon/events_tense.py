@@ -63,6 +63,7 @@ _PAST_WORD = re.compile(
 # character goes to the pattern itself, whose case-insensitive matching knows more than str.lower.
 _PAST_FORMS = frozenset(f"{prefix}{form}" for prefix in ("", *_SEPARABLE.split("|")) for form in _STRONG_PAST)
 _WORD_RUN = re.compile(r"\w+")
+_ASCII_NON_WORD = {c: " " for c in range(128) if not re.fullmatch(r"\w", chr(c))}  # str.translate table
 
 
 def _has_past_word(clause: str) -> bool:
@@ -77,7 +78,8 @@ class _Runs:
     def __init__(self, clause: str) -> None:
         self.other: list[str] = []
         if clause.isascii():  # lower-casing keeps each ASCII character a word character or not
-            self.ascii: set[str] = set(_WORD_RUN.findall(clause.lower()))
+            # the runs of \w (ASCII: letters, digits, _), found by turning every other character into a space
+            self.ascii: set[str] = set(clause.lower().translate(_ASCII_NON_WORD).split())
             return
         runs = _WORD_RUN.findall(clause)
         self.ascii = {run.lower() for run in runs if run.isascii()}
@@ -170,7 +172,7 @@ def spans_between(sentence: str, boundaries: Iterable[tuple[int, bool]]) -> list
     cuts = [0]
     for cut, bare in boundaries:
         if bare:
-            before = sentence[:cut].split()
+            before = sentence[:cut].rsplit(None, 1)  # the last word is all that is read
             if not before or before[-1].lower().strip(",'\"‘’“”") in _PREPOSITIONS:
                 continue
         if cut > cuts[-1]:
