@@ -1084,12 +1084,14 @@ _STATE_TYPES = frozenset({"country"})
 def _in_enumeration(scope: Scope, side_hits: list[Hit], other_hits: list[Hit]) -> bool:
     """Whether a mention of the side stands in an enumeration of states ("Iran, Noord-Korea en Rusland",
     "Iraanse en Noord-Koreaanse drones") that holds a state other than the two the topic relates."""
-    text_of = {(m.start, m.end): m for m in scope.mentions}
+    if not side_hits:
+        return False
     info = scope.entity_info
     states = sorted((m for m in scope.mentions if m.entity_id and info.get(m.entity_id, (None, ""))[1] in _STATE_TYPES),
                     key=lambda m: m.start)  # fmt: skip
-    if len(states) < 2 or not side_hits:
+    if len(states) < 2:
         return False
+    text_of = {(m.start, m.end): m for m in scope.mentions}
     side_spans = {(h.start, h.end) for h in side_hits if (h.start, h.end) in text_of}
     side_mentions = [text_of[(h.start, h.end)] for h in side_hits + other_hits if (h.start, h.end) in text_of]
     both_sides = {info[m.entity_id][0] for m in side_mentions if m.entity_id in info}
@@ -1286,9 +1288,9 @@ def _has_unrelated_item(units: list[_Unit], related: set[tuple[str, int]]) -> bo
 
 
 def _is_item_heading(paragraph: list[_Unit]) -> bool:
-    text = paragraph[0].text
-    words = len(WORD.findall(text))
-    return len(paragraph) == 1 and ITEM_HEADING_MIN_WORDS <= words <= HEADLINE_MAX_WORDS and not _PROSE_END.search(text)
+    text = paragraph[0].text  # one line without a closing full stop, its words counted last (most fail before)
+    return (len(paragraph) == 1 and not _PROSE_END.search(text)
+            and ITEM_HEADING_MIN_WORDS <= len(WORD.findall(text)) <= HEADLINE_MAX_WORDS)  # fmt: skip
 
 
 def _is_prose(units: list[_Unit]) -> bool:
