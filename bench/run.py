@@ -223,9 +223,10 @@ ENRICH_WARM, ENRICH_SET, ENRICH_SETS = 200, 500, 3
 def enrichment_rate(db: Path) -> dict[str, Any]:
     """f: `analyse` on one core as an ingest worker runs it. In a process of its own (the bench's own heap is
     not a worker's), set up as the workers' fork server is (rules loaded, then newsmon.fetch.settle: the
-    collector set for the work), after a warm-up on ENRICH_WARM stored articles (a worker keeps what it learns about each
-    word across articles: the first few hundred fill that), over ENRICH_SETS further, disjoint sets of up to
-    ENRICH_SET ok articles: MB of text (title + lead + body) per CPU second for each set, and their median."""
+    collector set for the work), after a warm-up on ENRICH_WARM stored articles (a worker keeps what it learns
+    about each word across articles: the first few hundred fill that), over ENRICH_SETS further, disjoint sets
+    of up to ENRICH_SET ok articles: MB of text (title + lead + body) per CPU second for each set, and their
+    median."""
     done = subprocess.run([PY, __file__, "--enrichment-of", str(db)], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"enrichment measurement on {db} failed:\n{done.stderr[-2000:]}")
