@@ -243,16 +243,12 @@ class Scope:
 
     def has(self, mask: int) -> int:
         """Non-zero when the scope passes one of the tests in `mask` (a token one of the word tests, a linked
-        mention one of the entity tests). The matchers read `bits` the same way without the call:
-        `(scope.bits if scope.bits_of == _LEXICON.size else scope.judged()) & mask`."""
-        return (self.bits if self.bits_of == _LEXICON.size else self.judged()) & mask
-
-    def judged(self) -> int:
-        """`bits`, worked out for every test the lexicon has now."""
-        lexicon = _LEXICON
-        self.bits = lexicon.bits(self.vocabulary) | lexicon.entity_bits(self.mentions, self.entity_info)
-        self.bits_of = lexicon.size
-        return self.bits
+        mention one of the entity tests)."""
+        if self.bits_of != _LEXICON.size:
+            lexicon = _LEXICON
+            self.bits = lexicon.bits(self.vocabulary) | lexicon.entity_bits(self.mentions, self.entity_info)
+            self.bits_of = lexicon.size
+        return self.bits & mask
 
     def hits_at(self, indexes: list[int], term: str, weight: float) -> list[Hit]:
         return [Hit(self.field, self.tokens[i][1], self.tokens[i][2], term, weight) for i in indexes]
@@ -419,8 +415,7 @@ def _word_finder(words: list[str]) -> Callable[[Scope], list[str]]:
     mask = _LEXICON.mask(words)
 
     def find(scope: Scope) -> list[str]:
-        has = (scope.bits if scope.bits_of == _LEXICON.size else scope.judged()) & mask
-        return _LEXICON.passing(scope.vocabulary, mask) if has else []
+        return _LEXICON.passing(scope.vocabulary, mask) if scope.has(mask) else []
 
     return find
 
@@ -443,8 +438,7 @@ def _words(words: list[str]) -> Matcher:
 
 def _words_weight(words: list[str]) -> Weigher:
     mask = _LEXICON.mask(words)
-    return lambda scope, weight: (weight if (scope.bits if scope.bits_of == _LEXICON.size else scope.judged()) & mask
-                                  else None)
+    return lambda scope, weight: weight if scope.has(mask) else None
 
 
 def _phrase_finder(words: list[str]) -> Callable[[Scope], list[int]]:
@@ -558,17 +552,11 @@ class Rule:
 
     def match(self, scope: Scope, weight: float = 1.0) -> list[Hit] | None:
         """Hits when the rule holds in `scope`, None when it does not (an empty list: holds without hits)."""
-        need = self.need
-        if need is not None and not (scope.bits if scope.bits_of == _LEXICON.size else scope.judged()) & need:
-            return None  # none of the tests it needs passes (most sentences): not read further
         return self._matcher(scope, weight)
 
     def weigh(self, scope: Scope, weight: float = 1.0) -> float | None:
         """The largest weight among the hits `match` would give (NO_HITS when it holds without hits, None when
         it does not hold), without finding the hits' offsets: what a theme score reads."""
-        need = self.need
-        if need is not None and not (scope.bits if scope.bits_of == _LEXICON.size else scope.judged()) & need:
-            return None
         weigher = self._weigher or self._weighed()
         return weigher(scope, weight)
 
@@ -705,9 +693,7 @@ def _needing(need: int | None, either: Part[R]) -> Part[R]:
     """`either`, tried only in a scope that passes one of the tests it needs: it holds in no other."""
     if need is None:
         return either
-    return lambda scope, weight: (either(scope, weight)
-                                  if (scope.bits if scope.bits_of == _LEXICON.size else scope.judged()) & need
-                                  else None)
+    return lambda scope, weight: either(scope, weight) if scope.has(need) else None
 
 
 def _all(parts: list[Matcher]) -> Matcher:
