@@ -38,6 +38,17 @@ def test_served_schedules_come_from_settings(tmp_path: Path) -> None:
     assert declared == {"ingest-scheduled": shipped.ingest_cron, "report-daily": shipped.report_cron}
 
 
+def test_every_deployment_in_prefect_yaml_loads_its_flow(monkeypatch: pytest.MonkeyPatch) -> None:
+    from prefect.flows import Flow, load_flow_from_entrypoint
+
+    monkeypatch.chdir(ROOT)  # entrypoints are relative to the checkout, as on a worker
+    deployments = yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]
+    names = {d["name"]: load_flow_from_entrypoint(d["entrypoint"]) for d in deployments}
+    assert all(isinstance(f, Flow) for f in names.values())
+    assert {n: f.name for n, f in names.items()} == {
+        "ingest-scheduled": "ingest", "report-daily": "report", "reprocess": "reprocess"}
+
+
 @pytest.fixture
 def ingested(tmp_path: Path, demo_site: DemoSite) -> Path:
     cfg = demo_config_dir(tmp_path, demo_site.base_url)

@@ -129,11 +129,18 @@ def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
-    # A worker runs the main module again when it was started with -m (`python -m flows.ingest`):
-    # imported in the fork server first, what it imports (Prefect) is loaded once, not per worker.
-    main = getattr(getattr(sys.modules.get("__main__"), "__spec__", None), "name", None)
-    ctx.set_forkserver_preload([*_PRELOAD[:1], *([main] if isinstance(main, str) else []), *_PRELOAD[1:]])
+    ctx.set_forkserver_preload([*_PRELOAD[:1], *_main_module_to_preload(), *_PRELOAD[1:]])
     return ctx
+
+
+def _main_module_to_preload() -> list[str]:
+    """A worker runs the parent's main module again when the parent was started with -m: imported in the
+    fork server first, what that module imports is loaded once, not per worker. Not a package's __main__
+    (`python -m flows.ingest`): multiprocessing never runs one again, and importing it would run it."""
+    main = getattr(getattr(sys.modules.get("__main__"), "__spec__", None), "name", None)
+    if not isinstance(main, str) or main == "__main__" or main.endswith(".__main__"):
+        return []
+    return [main]
 
 
 def prewarm(config: Config) -> None:

@@ -1,6 +1,6 @@
 """Plain, batch-sized steps of one ingest run, and the function that composes them.
 
-Each step is what one Prefect task calls (flows/ingest.py); `run_ingest` composes the same
+Each step is what one Prefect task calls (flows/ingest/); `run_ingest` composes the same
 steps in-process for `newsmon ingest`, and the flow passes task-wrapped versions of them, so
 both paths run the same code. Nothing here imports prefect.
 

@@ -1,4 +1,5 @@
-"""Prefect flow for one ingest run: thin wiring over newsmon.pipeline.
+"""Prefect flow for one ingest run: thin wiring over newsmon.pipeline (`python -m flows.ingest` runs
+`main`, through __main__.py).
 
 Tasks are batch-sized (one poll task, one fetch+extract task and one load task per batch of
 up to `ingest.batch_size` articles): a Prefect task costs tens of milliseconds, so one task
@@ -18,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 from prefect import flow, get_run_logger, task
@@ -28,7 +29,6 @@ from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
 from prefect.settings import get_current_settings
 from prefect.utilities.annotations import quote
-from prefect_dask import DaskTaskRunner
 
 from newsmon.analysis import check_rules
 from newsmon.config import Config, ConfigError, load_config
@@ -48,6 +48,9 @@ from newsmon.pipeline import (
 )
 from newsmon.progress import LogProgress, ingest_steps
 from newsmon.store import FeedState, LoadBatch, Store, StoreError, storage_failure
+
+if TYPE_CHECKING:  # imported where a Dask runner is asked for: distributed takes a quarter second to import
+    from prefect_dask import DaskTaskRunner
 
 
 @task(name="poll-feeds", cache_policy=NO_CACHE)
@@ -95,6 +98,8 @@ def dask_runner(spec: str, workers: int) -> DaskTaskRunner:
     """`dask`: a LocalCluster of `workers` single-threaded processes on 127.0.0.1 (no dashboard);
     `tcp://host:port`: an existing Dask scheduler, whose workers must have newsmon installed and see
     the same config and archive paths."""
+    from prefect_dask import DaskTaskRunner  # noqa: PLC0415 - see the import under TYPE_CHECKING
+
     logging.getLogger("distributed").setLevel(logging.WARNING)
     if spec == "dask":
         # The workers report their task runs to this flow's Prefect API; without the address each
@@ -217,7 +222,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(format_summary(summary, str(Path(args.db) if args.db else config.settings.db_path)))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
