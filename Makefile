@@ -13,7 +13,7 @@ RUNNER ?=
 RUNNER_ARG := $(if $(RUNNER),--task-runner $(RUNNER),)
 # The interpreter .venv is made with: the distribution's own CPython 3.11-3.13 where there is one (Debian and
 # the other distributions build it with profile-guided and link-time optimisation; on this project's analysis
-# Debian's python3.11 runs about 18 % faster than a source build without them, such as pyenv's default),
+# Debian's python3.11 runs about 20 % faster than a source build without them, such as pyenv's default),
 # else python3. PYTHON=/path/to/python make setup chooses another; an existing .venv is kept.
 PYTHON ?= $(or $(firstword $(wildcard /usr/bin/python3.11 /usr/bin/python3.12 /usr/bin/python3.13)),python3)
 

@@ -222,7 +222,7 @@ ENRICH_WARM, ENRICH_SET, ENRICH_SETS = 200, 500, 3
 
 def enrichment_rate(db: Path) -> dict[str, Any]:
     """f: `analyse` on one core as an ingest worker runs it. In a process of its own (the bench's own heap is
-    not a worker's), set up as the workers' fork server is (rules loaded, then newsmon.fetch.settle: the
+    not a worker's), set up as the workers' fork server is (newsmon.fetch.warm: rules loaded, then the
     collector set for the work), after a warm-up on ENRICH_WARM stored articles (a worker keeps what it learns
     about each word across articles: the first few hundred fill that), over ENRICH_SETS further, disjoint sets
     of up to ENRICH_SET ok articles: MB of text (title + lead + body) per CPU second for each set, and their
@@ -238,12 +238,11 @@ def _enrichment_in_this_process(db: Path) -> dict[str, Any]:
     import duckdb
 
     from newsmon.analysis import Resources, analyse
-    from newsmon.fetch import settle
+    from newsmon.fetch import warm
 
-    # as the fork server the workers are forked from: the rules loaded, then the collector set (fetch.settle)
-    Resources().load_gazetteer()
-    Resources().load_topics()
-    settle()
+    # as the fork server the workers are forked from (the rules loaded, then the collector set), without the
+    # language model: its numpy would add BLAS threads to the CPU time measured, and analyse makes no call to it
+    warm(Resources(), language=False)
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute("SELECT title, lead, body, published_at FROM articles WHERE status = 'ok' "
                            f"ORDER BY id LIMIT {ENRICH_WARM + ENRICH_SETS * ENRICH_SET}").fetchall()  # fmt: skip

@@ -93,11 +93,13 @@ _POOLS: dict[int, ProcessPoolExecutor] = {}
 _PRELOAD = ("__main__", "newsmon.worker_preload")
 
 
-def warm(resources: Resources) -> None:
-    """Load what every page needs (rules, language model) before the first page arrives, then `settle`."""
+def warm(resources: Resources, *, language: bool = True) -> None:
+    """Load what every page needs (rules, language model) before the first page arrives, then `settle`.
+    `language=False` leaves the language model out (the bench's enrichment process, which never detects one)."""
     resources.load_gazetteer()
     resources.load_topics()
-    detect_language("Dit is een korte Nederlandse zin om het taalmodel te laden voordat het werk begint.")
+    if language:
+        detect_language("Dit is een korte Nederlandse zin om het taalmodel te laden voordat het werk begint.")
     settle()
 
 
